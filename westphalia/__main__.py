@@ -1,0 +1,3 @@
+from westphalia.cli import main
+
+main()

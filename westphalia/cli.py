@@ -1,0 +1,277 @@
+"""The command line: each command parses its options, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import pipeline
+from .config import Settings, load_settings
+from .errors import ExitCode, FatalError
+from .resources import sample_corpus
+from .store import Store, open_store, to_jsonable
+
+app = typer.Typer(
+    name="westphalia",
+    help="Turn news articles into structured data about international relations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="DuckDB store [default: ./westphalia.duckdb].")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Settings file (TOML).", exists=True, dir_okay=False)
+]
+SetOpt = Annotated[
+    list[str] | None, typer.Option("--set", help="Override a setting: KEY=VALUE (repeatable).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
+
+
+def main() -> None:
+    """Console-script entry point: run the app and exit with the documented codes."""
+    try:
+        app(standalone_mode=False)
+    except FatalError as e:
+        err.print(f"[red]error[/red] {e}", highlight=False)
+        sys.exit(ExitCode.FATAL)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.BadParameter, typer.Abort) as e:
+        err.print(str(e))
+        sys.exit(ExitCode.USAGE)
+    except Exception as e:  # click usage errors carry their own exit code
+        code = getattr(e, "exit_code", None)
+        if code is None:
+            raise
+        if hasattr(e, "show"):
+            e.show()
+        sys.exit(code)
+
+
+def _settings(config: Path | None, overrides: list[str] | None, **values: Any) -> Settings:
+    given = {k.replace("__", "."): v for k, v in values.items() if v is not None}
+    return load_settings(config_file=config, overrides=overrides or (), values=given)
+
+
+def _print_jsonl(rows: Iterable[dict[str, Any]]) -> None:
+    for row in rows:
+        sys.stdout.write(
+            json.dumps({k: to_jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n"
+        )
+
+
+class _RateColumn(ProgressColumn):
+    """Articles per second over the whole run so far."""
+
+    def render(self, task: Task) -> Text:
+        items, elapsed = task.fields.get("items", 0), task.elapsed or 0.0
+        rate = items / elapsed if elapsed > 0 else 0.0
+        return Text(f"{items:,} articles  {rate:,.0f}/s", style="progress.data.speed")
+
+
+def _run_with_progress(
+    paths: list[str], settings: Settings, store: Store, *, strict: bool, quiet: bool, command: str
+) -> pipeline.RunSummary:
+    total = pipeline.input_bytes(paths, settings=settings)
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        _RateColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(
+        *columns, console=err, transient=True, disable=quiet or not err.is_terminal
+    ) as progress:
+        task = progress.add_task(command, total=total or None, items=0)
+
+        def report(items: int, consumed: int) -> None:
+            progress.update(task, completed=consumed, items=items)
+
+        return pipeline.run(
+            paths,
+            settings=settings,
+            store=store,
+            strict=strict,
+            on_progress=report,
+            command=command,
+        )
+
+
+def _print_summary(summary: pipeline.RunSummary, store_path: Path) -> None:
+    s = summary
+    rate = s.read / s.seconds if s.seconds else 0.0
+    out.print(
+        f"read {s.read:,} · new {s.new:,} ({s.near_duplicates:,} near-duplicates) · "
+        f"duplicates {s.duplicates:,} · already stored {s.known:,} · "
+        f"stories {s.stories_total:,} ({s.new_stories:,} new) · rejected {s.rejected:,}"
+        + (f" · internal errors {s.internal_errors:,}" if s.internal_errors else "")
+        + f"  [{s.seconds:.1f} s, {rate:,.0f} items/s]",
+        highlight=False,
+    )
+    out.print(f"store: {store_path} ({s.articles_total:,} articles)", highlight=False)
+    if s.rejections:
+        _print_rejections([
+            {"source": r.source, "locator": r.locator, "code": r.code, "stage": r.stage.value, "message": r.message}
+            for r in s.rejections
+        ])  # fmt: skip
+        err.print(
+            "Some items were rejected: see `westphalia rejections` for the list.", highlight=False
+        )
+
+
+def _print_rejections(rows: list[dict[str, Any]], *, console: Console = err) -> None:
+    table = Table("item", "code", "stage", "message", title="Rejections", title_justify="left")
+    for r in rows:
+        item = f"{r['source']}:{r['locator']}" if r["locator"] else r["source"]
+        table.add_row(item, r["code"], r["stage"], r["message"])
+    console.print(table)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories or - for stdin.")],
+    store: StoreOpt = None,
+    date_: Annotated[
+        str | None,
+        typer.Option("--date", help="Publication date YYYY-MM-DD for items without one."),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Glob for files in directories (repeatable)."),
+    ] = None,
+    format_: Annotated[
+        str | None, typer.Option("--format", help="Force the input format: text, html, jsonl, csv.")
+    ] = None,
+    text_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV field holding the text [default: text].")
+    ] = None,
+    title_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV title field [default: title].")
+    ] = None,
+    date_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV date field [default: date].")
+    ] = None,
+    url_field: Annotated[
+        str | None, typer.Option(help="JSONL/CSV URL field [default: url].")
+    ] = None,
+    id_field: Annotated[str | None, typer.Option(help="JSONL/CSV id field [default: id].")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first internal error.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read articles and run every stage of the engine on them, into the store."""
+    settings = _settings(
+        config, set_, store__path=store, ingest__default_date=date_, ingest__include=include,
+        ingest__format=format_, ingest__text_field=text_field, ingest__title_field=title_field,
+        ingest__date_field=date_field, ingest__url_field=url_field, ingest__id_field=id_field,
+    )  # fmt: skip
+    with open_store(settings.store.path) as db:
+        summary = _run_with_progress(
+            paths, settings, db, strict=strict, quiet=quiet or as_json, command="ingest"
+        )
+    if as_json:
+        _print_jsonl([summary.as_dict()])
+    else:
+        _print_summary(summary, settings.store.path)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def demo(
+    store: Annotated[Path, typer.Option("--store", help="Store to create or update.")] = Path(
+        "westphalia-demo.duckdb"
+    ),
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the whole pipeline on the bundled sample corpus and show what it found."""
+    settings = _settings(None, None, store__path=store)
+    with sample_corpus() as corpus, open_store(settings.store.path) as db:
+        summary = _run_with_progress(
+            [str(corpus)], settings, db, strict=False, quiet=as_json, command="demo"
+        )
+        rows = db.stories()
+    if as_json:
+        _print_jsonl([summary.as_dict()])
+        _print_jsonl(rows)
+    else:
+        out.print(f"Sample corpus: {corpus}", highlight=False)
+        _print_summary(summary, settings.store.path)
+        _print_stories(rows)
+        out.print(f"\nNext: westphalia stories --store {store}", highlight=False)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_stories(rows: list[dict[str, Any]]) -> None:
+    table = Table(
+        "story", "articles", "first", "last", "title", title="Stories", title_justify="left"
+    )
+    for r in rows:
+        first, last = r["first_published"], r["last_published"]
+        table.add_row(r["id"], str(r["n_articles"]), _date(first), _date(last), r["title"] or "")
+    out.print(table)
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else "unknown"
+
+
+@app.command()
+def stories(
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many stories.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the stories (clusters of duplicate articles) in the store."""
+    settings = _settings(config, set_, store__path=store)
+    with _open_existing(settings.store.path) as db:
+        rows = db.stories(limit=limit)
+    _print_jsonl(rows) if as_json else _print_stories(rows)
+
+
+@app.command()
+def rejections(
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the input items that were rejected, with what to do about each."""
+    settings = _settings(config, set_, store__path=store)
+    with _open_existing(settings.store.path) as db:
+        rows = db.rejections()
+    if as_json:
+        _print_jsonl(rows)
+    elif rows:
+        _print_rejections(rows, console=out)
+    else:
+        out.print("No rejections.")
+
+
+def _open_existing(path: Path) -> Store:
+    if not path.exists():
+        raise FatalError(
+            f"No store at {path}. Run `westphalia ingest PATH --store {path}` first, or pass --store."
+        )
+    return open_store(path)

@@ -1,0 +1,124 @@
+"""Dedupe: exact duplicates by content hash, near-duplicates by MinHash LSH -> stories.
+
+Every article belongs to exactly one story. A new article joins the story of the most
+similar known article whose estimated Jaccard similarity (word shingles) reaches the
+threshold; otherwise it founds a story of its own, whose id is the article's id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .config import DedupeSettings
+from .model import Article
+
+_WORD = re.compile(r"\w+")
+MINHASH_SEED = 1  # fixed so signatures stored by one run compare with the next run's
+MINHASH_SCHEME = "affine32"  # datasketch >= 2.0 default; stored signatures depend on it
+
+
+class Match(StrEnum):
+    NEW = "new"  # founds a new story
+    NEAR = "near"  # new text, joins the story of a near-duplicate
+    EXACT = "exact"  # same normalized text as a stored article
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    article_id: str
+    story_id: str
+    match: Match
+    duplicate_of: str | None = None
+    similarity: float = 1.0
+    signature: bytes | None = None  # MinHash values of a new article, for the store
+
+
+class DedupeIndex:
+    """The in-memory LSH index over every known article (rebuilt from the store at start)."""
+
+    def __init__(self, settings: DedupeSettings) -> None:
+        self.settings = settings
+        self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
+        self._story_of: dict[str, str] = {}
+        self._values: dict[str, np.ndarray] = {}
+        # One set of permutations shared by every MinHash rebuilt from a stored signature.
+        self._template = new_minhash(settings)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._story_of
+
+    def __len__(self) -> int:
+        return len(self._story_of)
+
+    def add(self, article_id: str, story_id: str, minhash: MinHash) -> None:
+        if article_id in self._story_of:
+            return
+        self._story_of[article_id] = story_id
+        self._values[article_id] = minhash.hashvalues
+        self._lsh.insert(article_id, minhash)
+
+    def add_signature(self, article_id: str, story_id: str, signature: bytes) -> None:
+        values = np.frombuffer(signature, dtype="<u8").astype(np.uint64)
+        minhash = MinHash(
+            seed=MINHASH_SEED, hashvalues=values, scheme=MINHASH_SCHEME,
+            permutations=self._template.permutations,
+        )  # fmt: skip
+        self.add(article_id, story_id, minhash)
+
+    def story_of(self, article_id: str) -> str:
+        return self._story_of[article_id]
+
+    def nearest(self, minhash: MinHash) -> tuple[str, float] | None:
+        """The known article most similar to `minhash`, if it reaches the threshold."""
+        best: tuple[str, float] | None = None
+        for candidate in self._lsh.query(minhash):
+            similarity = float(np.mean(minhash.hashvalues == self._values[candidate]))
+            if similarity >= self.settings.threshold and (best is None or similarity > best[1]):
+                best = (candidate, similarity)
+        return best
+
+
+def dedupe(article: Article, *, index: DedupeIndex) -> Assignment:
+    """Assign `article` (normalized, with its id) to a story and add it to `index`."""
+    if article.id in index:
+        story_id = index.story_of(article.id)
+        return Assignment(article.id, story_id, Match.EXACT, duplicate_of=article.id)
+    minhash = text_minhash(article.text, settings=index.settings)
+    nearest = index.nearest(minhash)
+    if nearest is None:
+        assignment = Assignment(article.id, article.id, Match.NEW, signature=signature(minhash))
+    else:
+        other, similarity = nearest
+        story_id = index.story_of(other)
+        assignment = Assignment(
+            article.id, story_id, Match.NEAR, other, round(similarity, 4), signature(minhash)
+        )
+    index.add(article.id, assignment.story_id, minhash)
+    return assignment
+
+
+def shingles(text: str, *, size: int) -> set[str]:
+    """Lower-cased word n-grams of `text`; a text shorter than `size` words is one shingle."""
+    words = _WORD.findall(text.lower())
+    if len(words) <= size:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def new_minhash(settings: DedupeSettings) -> MinHash:
+    return MinHash(num_perm=settings.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+
+
+def text_minhash(text: str, *, settings: DedupeSettings) -> MinHash:
+    minhash = new_minhash(settings)
+    minhash.update_batch([s.encode("utf-8") for s in shingles(text, size=settings.shingle_size)])
+    return minhash
+
+
+def signature(minhash: MinHash) -> bytes:
+    return minhash.hashvalues.astype("<u8").tobytes()

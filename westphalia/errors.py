@@ -1,0 +1,97 @@
+"""Error tree and the coded message catalogue.
+
+Codes: E0xx configuration and store (fatal), E1xx ingest, E2xx normalize, E3xx dedupe,
+E9xx internal. Every message names the item and says what to do next.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FATAL = 1
+    USAGE = 2
+    REJECTED = 3
+    INTERNAL = 4
+
+
+class Errors:
+    E001 = "Invalid settings:\n{problems}"
+    E002 = "Cannot open the store {path}: {reason}. Pass --store with a writable path."
+    E003 = "The store {path} has schema version {found}, newer than this westphalia ({known}). Upgrade westphalia."
+    E004 = "Cannot read the settings file {path}: {reason}."
+    E101 = "Cannot read {source}: {reason}. Check that the path exists and is readable."
+    E102 = "{source} looks binary ({reason}), not text. Remove it or narrow --include."
+    E103 = (
+        "{source}: cannot determine the text encoding. Convert the file to UTF-8 "
+        "(e.g. iconv -f LATIN1 -t UTF-8)."
+    )
+    E104 = "{source} is empty. Remove it or add text to it."
+    E105 = (
+        "{source} is {size:,} bytes, over the limit of {limit:,} bytes. Split it or raise "
+        "the limit with --set ingest.{key}=N."
+    )
+    E106 = "{source}: no article text could be extracted from the HTML ({reason}). Save the full page or convert it to text."
+    E107 = "{source} line {line}: not valid JSON ({reason}). Fix or delete that line; the other lines were ingested."
+    E108 = (
+        "{source} {where}: no text in field '{field}'. Fields present: {fields}. "
+        "Name the text field with --text-field."
+    )
+    E109 = (
+        "{source}: the CSV has no column '{field}'; its columns are: {columns}. "
+        "Name the text column with --text-field."
+    )
+    E110 = "{source} line {line}: a JSON {kind}, not an object. Each line must be one JSON object."
+    E111 = "{source}: unsupported input ({reason}). Use .txt, .html, .jsonl or .csv files, or pass --format."
+    E112 = "{source} line {line}: not valid UTF-8 ({reason}). Re-encode the file as UTF-8."
+    E113 = (
+        "{source} row {line}: malformed CSV ({reason}). Fix that row; the other rows were ingested."
+    )
+    E114 = (
+        "{source} line {line} is {size:,} bytes, over the limit of {limit:,} bytes. Split the "
+        "record or raise the limit with --set ingest.max_record_bytes=N."
+    )
+    E201 = "{source}: nothing is left after cleaning the text (only spaces or control characters)."
+    E901 = "Internal error while processing {source} in stage {stage}: {reason}. Please report it with the detail below."
+
+
+class WestphaliaError(Exception):
+    """Base of every error westphalia raises on purpose."""
+
+    code = "E000"
+
+
+class FatalError(WestphaliaError):
+    """Stops a run before any work starts (bad settings, unusable store)."""
+
+
+class ConfigError(FatalError):
+    code = "E001"
+
+
+class StoreError(FatalError):
+    code = "E002"
+
+
+class InputError(WestphaliaError):
+    """One bad input item: recorded as a rejection, the run goes on."""
+
+    def __init__(
+        self, code: str, message: str, *, source: str, locator: str = "", raw: bytes | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.source = source
+        self.locator = locator
+        self.raw = raw
+
+
+def input_error(
+    code: str, *, source: object, locator: str = "", raw: bytes | None = None, **fields: object
+) -> InputError:
+    """Build an InputError whose message is the catalogue entry `code` filled with `fields`."""
+    message = getattr(Errors, code).format(source=source, **fields)
+    return InputError(code, message, source=str(source), locator=locator, raw=raw)

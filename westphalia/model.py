@@ -1,0 +1,204 @@
+"""The shared data model: small frozen records that flow one way through the pipeline.
+
+IDs are content hashes, so re-running the same input is idempotent. Every annotation
+(sentence, mention, event, quote) is a character span into the *normalized* text of its
+article, so any record can be shown with its evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+# 16 hex digits (64 bits) of sha1: collisions are negligible below ~10^8 items and
+# the ids stay short enough to type in `westphalia show ID`.
+ID_HEX_DIGITS = 16
+
+
+def content_id(*parts: str) -> str:
+    """Return the short content hash of `parts` (joined with a unit separator)."""
+    joined = "\x1f".join(parts)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
+
+
+def json_id(obj: Any) -> str:
+    """Return the short content hash of `obj` serialised as canonical JSON."""
+    return content_id(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def _frozen_mapping(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+class DateSource(StrEnum):
+    """Where an article's publication date came from. Never guessed silently."""
+
+    RECORD = "record"  # the JSONL/CSV date field
+    HTML_META = "html-meta"  # page metadata read by trafilatura
+    FILENAME = "filename"  # an ISO date (YYYY-MM-DD) in the file name
+    CLI = "cli"  # --date given by the user
+    UNPARSEABLE = "unparseable"  # the record had a date we could not read (kept in metadata)
+    UNKNOWN = "unknown"
+
+
+class InputFormat(StrEnum):
+    TEXT = "text"
+    HTML = "html"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) into an article's normalized text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input document.
+
+    `id` is the content hash of the normalized `text` (empty until normalize runs);
+    `raw` keeps the original bytes of the item, `raw_text` the decoded or extracted text.
+    """
+
+    source: str
+    format: InputFormat
+    raw: bytes
+    raw_text: str
+    locator: str = ""  # line or row inside `source` ("" for a whole file)
+    external_id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: date | None = None
+    date_source: DateSource = DateSource.UNKNOWN
+    text: str = ""
+    id: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "metadata", _frozen_mapping(self.metadata))
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A cluster of duplicate and near-duplicate articles; its id is its first article's id."""
+
+    id: str
+    canonical_article_id: str
+    n_articles: int
+    title: str | None = None
+    first_published: date | None = None
+    last_published: date | None = None
+
+
+class Stage(StrEnum):
+    INGEST = "ingest"
+    NORMALIZE = "normalize"
+    DEDUPE = "dedupe"
+    STORE = "store"
+    PARSE = "parse"
+    ACTORS = "actors"
+    EVENTS = "events"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input item the pipeline could not use, with what to do about it."""
+
+    source: str
+    stage: Stage
+    code: str
+    message: str
+    locator: str = ""
+    detail: str = ""  # traceback for internal errors
+    raw: bytes | None = None  # the item's bytes when small enough to keep, for a retry
+
+    @property
+    def id(self) -> str:
+        return content_id(self.source, self.locator, self.stage, self.code)
+
+
+# --- Records filled by later stages (parsing, actors, events). The store has their tables. ---
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    article_id: str
+    index: int
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A CAMEO-style actor: ISO-3166 alpha-3 country plus sector codes (RUSGOV), or an IGO code."""
+
+    code: str
+    name: str
+    country: str | None = None
+    sectors: tuple[str, ...] = ()
+    kind: str = "state"  # state | igo | person | group
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    article_id: str
+    sentence_index: int
+    span: Span
+    text: str
+    actor_code: str
+    resolved_by: str  # gazetteer | demonym | metonym | role | apposition | coref | user-dict ...
+
+    @property
+    def id(self) -> str:
+        return content_id(self.article_id, str(self.span.start), str(self.span.end))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    article_id: str
+    story_id: str
+    sentence_index: int
+    source: str
+    target: str
+    code: str  # CAMEO event code, e.g. "042"
+    trigger: Span
+    source_span: Span | None
+    target_span: Span | None
+    pattern: str  # which lexicon pattern or rule fired
+    confidence: float
+    date: date | None = None
+    date_precision: str = "unknown"  # day | month | year | publication | unknown
+    location: str | None = None
+
+    @property
+    def id(self) -> str:
+        return content_id(
+            self.story_id, self.source, self.target, self.code, str(self.sentence_index)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    article_id: str
+    sentence_index: int
+    span: Span
+    speaker_code: str | None
+    speaker_span: Span | None
+    direct: bool

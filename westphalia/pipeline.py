@@ -1,0 +1,247 @@
+"""The pipeline: ordered stages over a stream of items, batched into store transactions.
+
+ingest -> normalize -> dedupe -> store. A bad item becomes a Rejection and the run goes on;
+an unexpected exception becomes an INTERNAL rejection with its traceback (re-raised when
+`strict`). Each batch is written in one transaction, so a killed run loses at most the
+batch in flight, and rerunning the same input completes the store with no duplicate.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import ingest as ingest_stage
+from .config import Settings
+from .dedupe import DedupeIndex, Match, dedupe
+from .errors import Errors, ExitCode, InputError
+from .ingest import Source
+from .model import Article, Rejection, Stage, content_id
+from .normalize import normalize
+from .store import Batch, Store
+
+INTERNAL_CODE = "E901"
+ProgressCallback = Callable[[int, int], None]  # (items done, input bytes done)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    read: int = 0  # items read: articles and rejected items
+    new: int = 0  # articles stored for the first time (near-duplicates included)
+    near_duplicates: int = 0  # new articles that joined an existing story
+    duplicates: int = 0  # exact copies of a stored article, from a new source
+    known: int = 0  # items already stored from the same source by an earlier run
+    new_stories: int = 0
+    rejected: int = 0
+    internal_errors: int = 0
+    articles_total: int = 0
+    stories_total: int = 0
+    seconds: float = 0.0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.internal_errors:
+            return ExitCode.INTERNAL
+        return ExitCode.REJECTED if self.rejected else ExitCode.OK
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["rejections"] = [
+            {
+                "source": r.source,
+                "locator": r.locator,
+                "stage": r.stage.value,
+                "code": r.code,
+                "message": r.message,
+            }
+            for r in self.rejections
+        ]
+        return data
+
+
+def run(
+    paths: Iterable[str | Path],
+    *,
+    settings: Settings,
+    store: Store,
+    strict: bool = False,
+    on_progress: ProgressCallback | None = None,
+    command: str = "ingest",
+) -> RunSummary:
+    """Ingest `paths` into `store` through every stage; return what happened."""
+    started = time.perf_counter()
+    run_id = content_id(command, datetime.now(UTC).isoformat(), str(os.getpid()))
+    summary = RunSummary(run_id)
+    store.start_run(run_id, command)
+    index = store.dedupe_index(settings.dedupe)
+    sources = list(ingest_stage.discover(paths, settings=settings.ingest))
+    runner = _Runner(settings, store, index, summary, strict)
+    status = "failed"
+    try:
+        for done, (item, consumed) in enumerate(_items(sources, settings, strict), start=1):
+            runner.add(item)
+            if on_progress is not None:
+                on_progress(done, consumed)
+        runner.flush()
+        status = "done"
+    finally:
+        counts = store.counts()
+        summary.articles_total, summary.stories_total = counts["articles"], counts["stories"]
+        summary.seconds = round(time.perf_counter() - started, 3)
+        store.finish_run(
+            run_id, {k: v for k, v in summary.as_dict().items() if k != "rejections"}, status=status
+        )
+    return summary
+
+
+def input_bytes(paths: Iterable[str | Path], *, settings: Settings) -> int | None:
+    """Total size of the files `paths` expand to (None when reading stdin), for progress bars."""
+    total = 0
+    for source in ingest_stage.discover(paths, settings=settings.ingest):
+        if isinstance(source, Source):
+            if source.size is None:
+                return None
+            total += source.size
+    return total
+
+
+class _Runner:
+    """Accumulates items into batches and writes each batch in one transaction."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        index: DedupeIndex,
+        summary: RunSummary,
+        strict: bool,
+    ):
+        self.settings, self.store, self.index, self.summary, self.strict = (
+            settings,
+            store,
+            index,
+            summary,
+            strict,
+        )
+        self.batch = Batch(summary.run_id)
+
+    def add(self, item: Article | Rejection) -> None:
+        self.summary.read += 1
+        if isinstance(item, Rejection):
+            self.batch.rejections.append(item)
+        else:
+            self._dedupe(item)
+        if len(self.batch) >= self.settings.store.batch_size:
+            self.flush()
+
+    def _dedupe(self, article: Article) -> None:
+        try:
+            assignment = dedupe(article, index=self.index)
+        except Exception as e:
+            if self.strict:
+                raise
+            self.batch.rejections.append(
+                _internal(e, article.source, article.locator, Stage.DEDUPE)
+            )
+            return
+        self.batch.articles.append((article, assignment))
+        self.batch.occurrences.append(article)
+
+    def flush(self) -> None:
+        batch, summary = self.batch, self.summary
+        if not len(batch):
+            return
+        exact = [a for a, s in batch.articles if s.match is Match.EXACT]
+        stored = self.store.known_occurrences(exact) if exact else set()
+        seen: set[tuple[str, str, str]] = set()
+        for article, assignment in batch.articles:
+            key = (article.id, article.source, article.locator)
+            if assignment.match is Match.EXACT:
+                known = key in stored or key in seen
+                summary.known += known
+                summary.duplicates += not known
+            else:
+                summary.new += 1
+                summary.near_duplicates += assignment.match is Match.NEAR
+                summary.new_stories += assignment.match is Match.NEW
+            seen.add(key)
+        for rejection in batch.rejections:
+            summary.rejected += rejection.code != INTERNAL_CODE
+            summary.internal_errors += rejection.code == INTERNAL_CODE
+        summary.rejections.extend(batch.rejections)
+        self.store.write(batch)
+        self.batch = Batch(summary.run_id)
+
+
+def _items(
+    sources: list[Source | InputError], settings: Settings, strict: bool
+) -> Iterator[tuple[Article | Rejection, int]]:
+    """Yield (article or rejection, input bytes consumed so far) for every item."""
+    done_files = 0  # bytes of the sources finished
+    for source in sources:
+        if isinstance(source, InputError):
+            yield _rejection(source, Stage.INGEST, settings), done_files
+            continue
+        size = source.size or 0
+        within, last = 0, ""
+        try:
+            for item in ingest_stage.read(source, settings=settings.ingest):
+                last = item.locator
+                if isinstance(item, InputError):
+                    yield _rejection(item, Stage.INGEST, settings), done_files + min(within, size)
+                    continue
+                within += len(item.raw) + 1  # + the newline of a record
+                yield _normalized(item, settings, strict), done_files + min(within, size)
+        except Exception as e:
+            if strict:
+                raise
+            yield (
+                _internal(e, source.name, f"after {last}" if last else "", Stage.INGEST),
+                done_files,
+            )
+        done_files += size
+
+
+def _normalized(article: Article, settings: Settings, strict: bool) -> Article | Rejection:
+    try:
+        return normalize(article, settings=settings.normalize)
+    except InputError as e:
+        return _rejection(e, Stage.NORMALIZE, settings)
+    except Exception as e:
+        if strict:
+            raise
+        return _internal(e, article.source, article.locator, Stage.NORMALIZE)
+
+
+def _rejection(error: InputError, stage: Stage, settings: Settings) -> Rejection:
+    raw = (
+        error.raw
+        if error.raw is not None and len(error.raw) <= settings.ingest.keep_rejected_bytes
+        else None
+    )
+    return Rejection(
+        source=error.source, stage=stage, code=error.code, message=error.message,
+        locator=error.locator, raw=raw,
+    )  # fmt: skip
+
+
+def _internal(error: Exception, source: str, locator: str, stage: Stage) -> Rejection:
+    message = Errors.E901.format(
+        source=source, stage=stage.value, reason=f"{type(error).__name__}: {error}"
+    )
+    detail = "".join(traceback.format_exception(error))
+    return Rejection(
+        source=source,
+        stage=stage,
+        code=INTERNAL_CODE,
+        message=message,
+        locator=locator,
+        detail=detail,
+    )

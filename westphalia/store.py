@@ -1,0 +1,377 @@
+"""Store: DuckDB with a schema built by numbered migrations.
+
+Writes go in transactions of one batch each, keyed by content hashes, so a run killed at
+any moment leaves a consistent store and its rerun completes it without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .config import DedupeSettings
+from .dedupe import Assignment, DedupeIndex, Match, signature, text_minhash
+from .errors import Errors, StoreError
+from .model import Article, Rejection
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "articles, stories, rejections, runs",
+        """
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+        CREATE TABLE runs (
+            id VARCHAR PRIMARY KEY, command VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP, status VARCHAR NOT NULL, summary JSON
+        );
+        CREATE TABLE stories (
+            id VARCHAR PRIMARY KEY, canonical_article_id VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,            -- sha1 of the normalized text, 16 hex digits
+            story_id VARCHAR NOT NULL,
+            match VARCHAR NOT NULL,            -- new | near
+            duplicate_of VARCHAR,              -- the near-duplicate it joined
+            similarity DOUBLE,
+            source VARCHAR NOT NULL, locator VARCHAR NOT NULL, external_id VARCHAR,
+            format VARCHAR NOT NULL, url VARCHAR, title VARCHAR,
+            published DATE, date_source VARCHAR NOT NULL,
+            raw BLOB NOT NULL, raw_text VARCHAR NOT NULL, text VARCHAR NOT NULL,
+            metadata JSON, minhash BLOB NOT NULL,
+            run_id VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE article_sources (     -- every place an article was read from
+            article_id VARCHAR NOT NULL, source VARCHAR NOT NULL, locator VARCHAR NOT NULL,
+            external_id VARCHAR, run_id VARCHAR NOT NULL, seen_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (article_id, source, locator)
+        );
+        CREATE TABLE rejections (
+            id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, locator VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL, code VARCHAR NOT NULL, message VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL, raw BLOB, run_id VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    (
+        2,
+        "tables for the parse, actor and event stages",
+        """
+        CREATE TABLE sentences (
+            article_id VARCHAR NOT NULL, idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE actors (
+            code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, country VARCHAR,
+            sectors VARCHAR[], kind VARCHAR NOT NULL
+        );
+        CREATE TABLE mentions (
+            id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, sentence_idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text VARCHAR NOT NULL,
+            actor_code VARCHAR NOT NULL, resolved_by VARCHAR NOT NULL
+        );
+        CREATE TABLE events (
+            id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, story_id VARCHAR NOT NULL,
+            sentence_idx INTEGER NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
+            code VARCHAR NOT NULL, trigger_start INTEGER NOT NULL, trigger_end INTEGER NOT NULL,
+            source_start INTEGER, source_end INTEGER, target_start INTEGER, target_end INTEGER,
+            pattern VARCHAR NOT NULL, confidence DOUBLE NOT NULL, date DATE,
+            date_precision VARCHAR NOT NULL, location VARCHAR, count INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE quotes (
+            article_id VARCHAR NOT NULL, sentence_idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, speaker_code VARCHAR,
+            speaker_start INTEGER, speaker_end INTEGER, direct BOOLEAN NOT NULL,
+            PRIMARY KEY (article_id, start_char, end_char)
+        );
+        """,
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+_DEDUPE_META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if these match
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one transaction writes."""
+
+    run_id: str
+    articles: list[tuple[Article, Assignment]] = field(default_factory=list)
+    occurrences: list[Article] = field(default_factory=list)  # every article read, new or not
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.occurrences) + len(self.rejections)
+
+
+class Store:
+    """A westphalia database. Use `open_store(path)`; close it (or use `with`)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # --- schema -------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                Errors.E003.format(path=self.path, found=current, known=SCHEMA_VERSION)
+            )
+        for version, name, sql in MIGRATIONS:
+            if version > current:
+                with self.transaction():
+                    self.con.execute(sql)
+                    self.con.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()]
+                    )
+
+    # --- runs ---------------------------------------------------------------------------
+
+    def start_run(self, run_id: str, command: str) -> None:
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', NULL)", [run_id, command, _now()]
+        )
+
+    def finish_run(self, run_id: str, summary: dict[str, Any], *, status: str) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+            [_now(), status, json.dumps(summary), run_id],
+        )
+
+    # --- dedupe index -------------------------------------------------------------------
+
+    def dedupe_index(self, settings: DedupeSettings) -> DedupeIndex:
+        """Rebuild the LSH index from stored signatures (recomputed if the settings changed)."""
+        index = DedupeIndex(settings)
+        wanted = {k: str(getattr(settings, k)) for k in _DEDUPE_META_KEYS}
+        stored = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+        compatible = all(stored.get(f"dedupe.{k}", v) == v for k, v in wanted.items())
+        rows = self.con.execute(
+            f"SELECT id, story_id, {'minhash' if compatible else 'text'} FROM articles ORDER BY ingested_at, id"
+        ).fetchall()
+        with self.transaction():
+            for article_id, story_id, data in rows:
+                if compatible:
+                    index.add_signature(article_id, story_id, data)
+                    continue
+                minhash = text_minhash(data, settings=settings)
+                index.add(article_id, story_id, minhash)
+                self.con.execute(
+                    "UPDATE articles SET minhash = ? WHERE id = ?", [signature(minhash), article_id]
+                )
+            for key, value in wanted.items():
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"dedupe.{key}", value]
+                )
+        return index
+
+    # --- writes -------------------------------------------------------------------------
+
+    def known_occurrences(self, articles: Sequence[Article]) -> set[tuple[str, str, str]]:
+        """The (article id, source, locator) triples among `articles` already stored."""
+        keys = pa.table({
+            "article_id": [a.id for a in articles],
+            "source": [a.source for a in articles],
+            "locator": [a.locator for a in articles],
+        })  # fmt: skip
+        with self._registered("_keys", keys):
+            rows = self.con.execute(
+                "SELECT s.article_id, s.source, s.locator FROM article_sources s "
+                "JOIN _keys k USING (article_id, source, locator)"
+            ).fetchall()
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    @contextmanager
+    def _registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        self.con.register(name, table)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
+    def write(self, batch: Batch) -> None:
+        """Write one batch in one transaction."""
+        now = _now()
+        with self.transaction():
+            self._insert("articles", _article_rows(batch, now), "OR IGNORE")
+            self._insert("stories", _story_rows(batch, now), "OR IGNORE")
+            self._insert("article_sources", _source_rows(batch, now), "OR IGNORE")
+            self._insert("rejections", _rejection_rows(batch, now), "OR REPLACE")
+            if batch.occurrences:
+                self._clear_rejections(batch.occurrences)
+
+    def _insert(self, table: str, rows: pa.Table, conflict: str) -> None:
+        if rows.num_rows == 0:
+            return
+        with self._registered("_rows", rows):
+            self.con.execute(f"INSERT {conflict} INTO {table} BY NAME SELECT * FROM _rows")
+
+    def _clear_rejections(self, articles: Iterable[Article]) -> None:
+        """An item that now yields an article is no longer rejected."""
+        keys = pa.table(
+            {"source": [a.source for a in articles], "locator": [a.locator for a in articles]}
+        )
+        with self._registered("_ok", keys):
+            self.con.execute(
+                "DELETE FROM rejections WHERE (source, locator) IN (SELECT source, locator FROM _ok)"
+            )
+
+    # --- reads --------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+            for table in ("articles", "article_sources", "stories", "rejections")
+        }
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a parametrised read query; rows as dicts."""
+        cur = self.con.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def stories(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = """
+            SELECT s.id, count(a.id) AS n_articles, c.title, min(a.published) AS first_published,
+                   max(a.published) AS last_published, s.canonical_article_id,
+                   list(a.id ORDER BY a.ingested_at, a.id) AS article_ids
+            FROM stories s JOIN articles a ON a.story_id = s.id
+            JOIN articles c ON c.id = s.canonical_article_id
+            GROUP BY s.id, c.title, s.canonical_article_id, s.created_at
+            ORDER BY first_published NULLS LAST, s.created_at, s.id
+        """
+        return self.query(sql + (f" LIMIT {int(limit)}" if limit else ""))
+
+    def rejections(self) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT id, source, locator, stage, code, message, detail, created_at "
+            "FROM rejections ORDER BY source, try_cast(locator AS BIGINT) NULLS FIRST, code"
+        )
+
+
+def open_store(path: str | Path, *, read_only: bool = False) -> Store:
+    """Open (creating and migrating if needed) the store at `path`."""
+    path = Path(path)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except (duckdb.Error, OSError) as e:
+        raise StoreError(Errors.E002.format(path=path, reason=str(e).splitlines()[0])) from e
+    store = Store(con, path)
+    if not read_only:
+        store._migrate()
+    return store
+
+
+def _article_rows(batch: Batch, now: datetime) -> pa.Table:
+    rows = [a for a in batch.articles if a[1].match is not Match.EXACT]
+    return pa.table({
+        "id": [a.id for a, _ in rows],
+        "story_id": [s.story_id for _, s in rows],
+        "match": [s.match.value for _, s in rows],
+        "duplicate_of": [s.duplicate_of for _, s in rows],
+        "similarity": [s.similarity if s.match is Match.NEAR else None for _, s in rows],
+        "source": [a.source for a, _ in rows],
+        "locator": [a.locator for a, _ in rows],
+        "external_id": [a.external_id for a, _ in rows],
+        "format": [a.format.value for a, _ in rows],
+        "url": [a.url for a, _ in rows],
+        "title": [a.title for a, _ in rows],
+        "published": pa.array([a.published for a, _ in rows], type=pa.date32()),
+        "date_source": [a.date_source.value for a, _ in rows],
+        "raw": pa.array([a.raw for a, _ in rows], type=pa.binary()),
+        "raw_text": [a.raw_text for a, _ in rows],
+        "text": [a.text for a, _ in rows],
+        "metadata": [json.dumps(dict(a.metadata), ensure_ascii=False, default=str) for a, _ in rows],
+        "minhash": pa.array([s.signature for _, s in rows], type=pa.binary()),
+        "run_id": [batch.run_id] * len(rows),
+        "ingested_at": pa.array([now] * len(rows), type=pa.timestamp("us")),
+    })  # fmt: skip
+
+
+def _story_rows(batch: Batch, now: datetime) -> pa.Table:
+    rows = [a for a, s in batch.articles if s.match is Match.NEW]
+    return pa.table({
+        "id": [a.id for a in rows],
+        "canonical_article_id": [a.id for a in rows],
+        "run_id": [batch.run_id] * len(rows),
+        "created_at": pa.array([now] * len(rows), type=pa.timestamp("us")),
+    })  # fmt: skip
+
+
+def _source_rows(batch: Batch, now: datetime) -> pa.Table:
+    rows = batch.occurrences
+    return pa.table({
+        "article_id": [a.id for a in rows],
+        "source": [a.source for a in rows],
+        "locator": [a.locator for a in rows],
+        "external_id": [a.external_id for a in rows],
+        "run_id": [batch.run_id] * len(rows),
+        "seen_at": pa.array([now] * len(rows), type=pa.timestamp("us")),
+    })  # fmt: skip
+
+
+def _rejection_rows(batch: Batch, now: datetime) -> pa.Table:
+    rows = batch.rejections
+    return pa.table({
+        "id": [r.id for r in rows],
+        "source": [r.source for r in rows],
+        "locator": [r.locator for r in rows],
+        "stage": [r.stage.value for r in rows],
+        "code": [r.code for r in rows],
+        "message": [r.message for r in rows],
+        "detail": [r.detail for r in rows],
+        "raw": pa.array([r.raw for r in rows], type=pa.binary()),
+        "run_id": [batch.run_id] * len(rows),
+        "created_at": pa.array([now] * len(rows), type=pa.timestamp("us")),
+    })  # fmt: skip
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dates and timestamps as ISO strings, for --json output."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
