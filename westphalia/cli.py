@@ -46,9 +46,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line,
 def main() -> None:
     """Console-script entry point: run the app and exit with the documented codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the code of a typer.Exit
     except FatalError as e:
-        err.print(f"[red]error[/red] {e}", highlight=False)
+        err.print(Text("error ", style="red") + Text(str(e)), highlight=False)
         sys.exit(ExitCode.FATAL)
     except typer.Exit as e:
         sys.exit(e.exit_code)
@@ -62,6 +62,7 @@ def main() -> None:
         if hasattr(e, "show"):
             e.show()
         sys.exit(code)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 def _settings(config: Path | None, overrides: list[str] | None, **values: Any) -> Settings:

@@ -207,6 +207,23 @@ def _apply(layers: list[tuple[str, dict[str, Any]]], problems: list[str]) -> Set
                 problems.append(f"{key} (from {origin}) = {raw!r}: {msg}")
                 continue
             chosen[section][name] = value
+    settings = Settings(**{name: replace(cls(), **chosen[name]) for name, cls in sections.items()})
+    problems.extend(_cross_check(settings))
     if problems:
         raise ConfigError(Errors.E001.format(problems="\n".join(f"  - {p}" for p in problems)))
-    return Settings(**{name: replace(cls(), **chosen[name]) for name, cls in sections.items()})
+    return settings
+
+
+def _cross_check(settings: Settings) -> list[str]:
+    """Problems that involve several keys."""
+    from datasketch import MinHashLSH
+
+    d = settings.dedupe
+    try:
+        MinHashLSH(threshold=d.threshold, num_perm=d.num_perm)
+    except ValueError as e:
+        return [
+            f"dedupe.threshold = {d.threshold} with dedupe.num_perm = {d.num_perm}: {e}; "
+            "lower the threshold or raise num_perm"
+        ]
+    return []

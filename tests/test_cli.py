@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from westphalia.resources import sample_corpus
+
+sys.path.insert(0, str(Path(__file__).parent))
+from badinput import EXPECTED_REJECTIONS, SIZE_LIMIT, make_bad_input_dir  # noqa: E402
+
+
+def westphalia(
+    *args: str, cwd: Path, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "westphalia", *args], cwd=cwd, input=stdin.decode() if stdin else None,
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_demo_runs_the_pipeline_on_the_sample_corpus(tmp_path: Path) -> None:
+    result = westphalia("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "read 20 · new 20 (1 near-duplicates) · duplicates 0 · already stored 0 · stories 19 (19 new) · rejected 0"
+        in " ".join(result.stdout.split())
+    )
+    assert "Nigerian cities" in result.stdout  # the near-duplicate story's headline
+    assert (tmp_path / "westphalia-demo.duckdb").exists()
+
+
+@pytest.mark.slow
+def test_ingest_twice_then_list_stories_as_json(tmp_path: Path) -> None:
+    with sample_corpus() as corpus:
+        first = westphalia("ingest", str(corpus), "--json", cwd=tmp_path)
+        second = westphalia("ingest", str(corpus), "--json", cwd=tmp_path)
+    assert (first.returncode, second.returncode) == (0, 0)
+    one, two = json.loads(first.stdout), json.loads(second.stdout)
+    assert (one["new"], one["stories_total"], one["near_duplicates"]) == (20, 19, 1)
+    assert (two["new"], two["known"], two["stories_total"]) == (0, 20, 19)
+    stories = [
+        json.loads(line)
+        for line in westphalia("stories", "--json", cwd=tmp_path).stdout.splitlines()
+    ]
+    assert len(stories) == 19 and sum(s["n_articles"] for s in stories) == 20
+    (pair,) = [s for s in stories if s["n_articles"] == 2]
+    assert (pair["first_published"], pair["last_published"]) == ("2025-03-04", "2025-03-05")
+
+
+@pytest.mark.slow
+def test_bad_input_exit_code_and_rejections_listing(tmp_path: Path) -> None:
+    root = make_bad_input_dir(tmp_path / "bad")
+    result = westphalia(
+        "ingest", str(root), "--set", f"ingest.max_file_bytes={SIZE_LIMIT}", cwd=tmp_path
+    )
+    assert result.returncode == 3
+    assert "rejected 8" in result.stdout
+    assert "Some items were rejected: see `westphalia rejections` for the list." in result.stderr
+    rows = [
+        json.loads(line)
+        for line in westphalia("rejections", "--json", cwd=tmp_path).stdout.splitlines()
+    ]
+    assert {Path(r["source"]).name: r["code"] for r in rows} == {
+        k: v[0] for k, v in EXPECTED_REJECTIONS.items()
+    }
+
+
+def test_stdin_jsonl(tmp_path: Path) -> None:
+    data = b'{"id": "s1", "text": "Japan and India held talks.", "date": "2025-02-02"}\n'
+    result = westphalia("ingest", "-", "--json", cwd=tmp_path, stdin=data)
+    assert json.loads(result.stdout)["new"] == 1
+
+
+def test_listing_a_missing_store_is_fatal_with_the_next_command(tmp_path: Path) -> None:
+    result = westphalia("stories", "--store", "nope.duckdb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert " ".join(result.stderr.split()) == (
+        "error No store at nope.duckdb. Run `westphalia ingest PATH --store nope.duckdb` first, or pass --store."
+    )
+
+
+def test_bad_setting_is_fatal_and_lists_every_problem(tmp_path: Path) -> None:
+    result = westphalia(
+        "ingest", ".", "--set", "dedupe.threshold=7", "--set", "x.y=1", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "dedupe.threshold (from --set) = '7': must be in (0, 1]" in result.stderr
+    assert "x.y (from --set): unknown key" in result.stderr
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    assert westphalia("ingest", cwd=tmp_path).returncode == 2
+    assert westphalia("no-such-command", cwd=tmp_path).returncode == 2
+
+
+def test_strict_stops_at_an_internal_error(tmp_path: Path, monkeypatch, cli) -> None:
+    import westphalia.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "normalize", lambda article, *, settings: 1 / 0)
+    (tmp_path / "a.txt").write_text("Talks resumed.")
+    store = str(tmp_path / "s.duckdb")
+    assert cli("ingest", str(tmp_path / "a.txt"), "--store", store, "--quiet").exit_code == 4
+    with pytest.raises(ZeroDivisionError):
+        cli("ingest", str(tmp_path / "a.txt"), "--store", store, "--strict")

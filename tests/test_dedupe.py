@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from westphalia.config import DedupeSettings
+from westphalia.dedupe import DedupeIndex, Match, dedupe, shingles
+from westphalia.model import content_id
+
+BASE = (
+    "The foreign ministers of Kenya and Tanzania met in Arusha on Thursday and agreed to "
+    "reopen two border crossings closed since the floods, officials said. They also discussed "
+    "fishing rights on Lake Victoria and a joint plan for the railway to the coast."
+)
+EDITED = BASE.replace("Thursday", "Thursday evening") + " A follow-up meeting is planned."
+OTHER = (
+    "Chile recalled its ambassador from Bolivia after a dispute over water rights in the "
+    "Silala basin escalated, the foreign ministry in Santiago said in a statement on Monday."
+)
+
+
+def _assign(index, text, make_article):
+    return dedupe(make_article(raw_text=text, text=text, id=content_id(text)), index=index)
+
+
+def test_shingles_are_word_trigrams_and_short_texts_one_shingle() -> None:
+    assert shingles("Peace talks resumed today", size=3) == {
+        "peace talks resumed",
+        "talks resumed today",
+    }
+    assert shingles("Talks resumed", size=3) == {"talks resumed"}
+
+
+def test_new_exact_and_near_duplicates(make_article) -> None:
+    index = DedupeIndex(DedupeSettings())
+    first = _assign(index, BASE, make_article)
+    assert (first.match, first.story_id) == (Match.NEW, content_id(BASE))
+    exact = _assign(index, BASE, make_article)
+    assert (exact.match, exact.story_id) == (Match.EXACT, first.story_id)
+    near = _assign(index, EDITED, make_article)
+    assert (near.match, near.story_id, near.duplicate_of) == (
+        Match.NEAR,
+        first.story_id,
+        first.article_id,
+    )
+    assert 0.7 <= near.similarity < 1.0
+    other = _assign(index, OTHER, make_article)
+    assert (other.match, other.story_id) == (Match.NEW, content_id(OTHER))
+
+
+def test_threshold_is_a_setting(make_article) -> None:
+    index = DedupeIndex(DedupeSettings(threshold=0.95))
+    _assign(index, BASE, make_article)
+    assert _assign(index, EDITED, make_article).match is Match.NEW
+
+
+def test_index_rebuilt_from_signatures_finds_the_same_story(make_article) -> None:
+    index = DedupeIndex(DedupeSettings())
+    first = _assign(index, BASE, make_article)
+    rebuilt = DedupeIndex(DedupeSettings())
+    rebuilt.add_signature(first.article_id, first.story_id, first.signature)
+    assert _assign(rebuilt, EDITED, make_article).story_id == first.story_id

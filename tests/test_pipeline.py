@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from westphalia.config import IngestSettings
+from westphalia.errors import ExitCode
+from westphalia.pipeline import run
+
+sys.path.insert(0, str(Path(__file__).parent))
+from badinput import EXPECTED_REJECTIONS, GOOD_ARTICLES, SIZE_LIMIT, make_bad_input_dir  # noqa: E402
+
+STORY = "Kenya and Uganda agreed on Friday to build a new rail link between Kampala and the port of Mombasa, officials said after talks."
+
+
+def test_bad_input_directory_rejects_each_bad_item_and_keeps_the_rest(
+    tmp_path: Path, settings, store
+) -> None:
+    root = make_bad_input_dir(tmp_path / "bad")
+    settings = replace(settings, ingest=IngestSettings(max_file_bytes=SIZE_LIMIT))
+    summary = run([root], settings=settings, store=store)
+    assert summary.exit_code is ExitCode.REJECTED
+    rejected = {(Path(r["source"]).name, r["code"], r["locator"]) for r in store.rejections()}
+    assert rejected == {(name, code, loc) for name, (code, loc) in EXPECTED_REJECTIONS.items()}
+    assert (summary.rejected, summary.new, store.counts()["articles"]) == (
+        8,
+        GOOD_ARTICLES,
+        GOOD_ARTICLES,
+    )
+
+
+def test_rerun_adds_nothing_and_a_new_copy_joins_its_story(tmp_path: Path, settings, store) -> None:
+    (tmp_path / "a.txt").write_text(STORY)
+    first = run([tmp_path / "a.txt"], settings=settings, store=store)
+    again = run([tmp_path / "a.txt"], settings=settings, store=store)
+    assert (first.new, first.new_stories) == (1, 1)
+    assert (again.new, again.known, again.duplicates) == (0, 1, 0)
+    (tmp_path / "copy.txt").write_text(STORY + "\n")  # same normalized text: exact duplicate
+    (tmp_path / "near.txt").write_text(STORY.replace("Friday", "Friday evening"))
+    later = run([tmp_path / "copy.txt", tmp_path / "near.txt"], settings=settings, store=store)
+    assert (later.duplicates, later.near_duplicates, later.new_stories) == (1, 1, 0)
+    assert store.counts() == {"articles": 2, "article_sources": 3, "stories": 1, "rejections": 0}
+
+
+def test_fixed_item_clears_its_rejection(tmp_path: Path, settings, store) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("")
+    assert run([path], settings=settings, store=store).rejected == 1
+    path.write_text(STORY)
+    assert run([path], settings=settings, store=store).exit_code is ExitCode.OK
+    assert store.rejections() == []
+
+
+def test_jsonl_duplicates_within_one_file_and_batch(tmp_path: Path, settings, store) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps({"id": i, "text": STORY}) for i in range(3)) + "\n")
+    summary = run(
+        [path], settings=replace(settings, store=replace(settings.store, batch_size=2)), store=store
+    )
+    assert (summary.new, summary.duplicates, summary.known) == (1, 2, 0)
+    assert [
+        r["external_id"]
+        for r in store.query("SELECT external_id FROM article_sources ORDER BY locator")
+    ] == ["0", "1", "2"]
+
+
+def test_internal_error_becomes_a_rejection_with_traceback(
+    tmp_path: Path, settings, store, monkeypatch
+) -> None:
+    import westphalia.pipeline as pipeline
+
+    def boom(article, *, settings):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(pipeline, "normalize", boom)
+    (tmp_path / "a.txt").write_text(STORY)
+    summary = run([tmp_path / "a.txt"], settings=settings, store=store)
+    assert summary.exit_code is ExitCode.INTERNAL
+    (rejection,) = store.rejections()
+    assert rejection["code"] == "E901" and "RuntimeError: kaput" in rejection["detail"]
