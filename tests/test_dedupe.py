@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from westphalia.config import DedupeSettings
-from westphalia.dedupe import DedupeIndex, Match, dedupe, shingles
+from westphalia.dedupe import DedupeIndex, Match, dedupe, shingle_hashes
 from westphalia.model import content_id
 
 BASE = (
@@ -20,12 +20,15 @@ def _assign(index, text, make_article):
     return dedupe(make_article(raw_text=text, text=text, id=content_id(text)), index=index)
 
 
-def test_shingles_are_word_trigrams_and_short_texts_one_shingle() -> None:
-    assert shingles("Peace talks resumed today", size=3) == {
-        "peace talks resumed",
-        "talks resumed today",
-    }
-    assert shingles("Talks resumed", size=3) == {"talks resumed"}
+def test_one_hash_per_distinct_word_trigram_and_short_texts_one_shingle() -> None:
+    words = ["peace", "talks", "resumed", "today", "and", "peace", "talks", "resumed"]
+    trigrams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+    assert len(shingle_hashes(" ".join(words), size=3)) == len(trigrams) == 5
+    assert shingle_hashes("Peace, TALKS resumed", size=3) == shingle_hashes(
+        "peace talks resumed", size=3
+    )
+    assert len(shingle_hashes("Talks resumed", size=3)) == 1
+    assert all(0 <= h < 2**32 for h in shingle_hashes(BASE, size=3))
 
 
 def test_new_exact_and_near_duplicates(make_article) -> None:

@@ -28,6 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+SUMMARY_REJECTIONS = 20  # rejections shown after a run; `westphalia rejections` lists them all
 out = Console()
 err = Console(stderr=True)
 
@@ -127,10 +128,13 @@ def _print_summary(summary: pipeline.RunSummary, store_path: Path) -> None:
     )
     out.print(f"store: {store_path} ({s.articles_total:,} articles)", highlight=False)
     if s.rejections:
+        shown = s.rejections[:SUMMARY_REJECTIONS]
         _print_rejections([
             {"source": r.source, "locator": r.locator, "code": r.code, "stage": r.stage.value, "message": r.message}
-            for r in s.rejections
+            for r in shown
         ])  # fmt: skip
+        if len(s.rejections) > len(shown):
+            err.print(f"... and {len(s.rejections) - len(shown):,} more.", highlight=False)
         err.print(
             "Some items were rejected: see `westphalia rejections` for the list.", highlight=False
         )

@@ -8,8 +8,10 @@ threshold; otherwise it founds a story of its own, whose id is the article's id.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -20,6 +22,10 @@ from .model import Article
 _WORD = re.compile(r"\w+")
 MINHASH_SEED = 1  # fixed so signatures stored by one run compare with the next run's
 MINHASH_SCHEME = "affine32"  # datasketch >= 2.0 default; stored signatures depend on it
+# Names the shingle hashing below; the store recomputes its signatures when it changes.
+SHINGLE_HASH = "crc32-poly-v1"
+_POLY = np.uint64(1_000_003)  # multiplier of the rolling n-gram hash (an odd prime)
+_MASK32 = np.uint64(0xFFFFFFFF)
 
 
 class Match(StrEnum):
@@ -46,8 +52,6 @@ class DedupeIndex:
         self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
         self._story_of: dict[str, str] = {}
         self._values: dict[str, np.ndarray] = {}
-        # One set of permutations shared by every MinHash rebuilt from a stored signature.
-        self._template = new_minhash(settings)
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._story_of
@@ -63,12 +67,8 @@ class DedupeIndex:
         self._lsh.insert(article_id, minhash)
 
     def add_signature(self, article_id: str, story_id: str, signature: bytes) -> None:
-        values = np.frombuffer(signature, dtype="<u8").astype(np.uint64)
-        minhash = MinHash(
-            seed=MINHASH_SEED, hashvalues=values, scheme=MINHASH_SCHEME,
-            permutations=self._template.permutations,
-        )  # fmt: skip
-        self.add(article_id, story_id, minhash)
+        values = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
+        self.add(article_id, story_id, new_minhash(self.settings, hashvalues=values))
 
     def story_of(self, article_id: str) -> str:
         return self._story_of[article_id]
@@ -102,23 +102,41 @@ def dedupe(article: Article, *, index: DedupeIndex) -> Assignment:
     return assignment
 
 
-def shingles(text: str, *, size: int) -> set[str]:
-    """Lower-cased word n-grams of `text`; a text shorter than `size` words is one shingle."""
-    words = _WORD.findall(text.lower())
-    if len(words) <= size:
-        return {" ".join(words)}
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+def shingle_hashes(text: str, *, size: int) -> list[int]:
+    """32-bit hashes of the lower-cased word n-grams of `text` (a text shorter than `size`
+    words is one shingle), from per-word CRC32s combined by a rolling polynomial in numpy."""
+    words = _WORD.findall(text.lower()) or [""]
+    word_hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), np.uint64, len(words))
+    width = min(size, len(words))
+    count = len(words) - width + 1
+    acc = np.zeros(count, dtype=np.uint64)
+    for k in range(width):
+        acc = (acc * _POLY + word_hashes[k : k + count]) & _MASK32
+    return np.unique(acc).tolist()
 
 
-def new_minhash(settings: DedupeSettings) -> MinHash:
-    return MinHash(num_perm=settings.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+@cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash permutations for `num_perm`, computed once per process."""
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def new_minhash(settings: DedupeSettings, *, hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(
+        num_perm=settings.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, hashfunc=_identity,
+        hashvalues=hashvalues, permutations=_permutations(settings.num_perm),
+    )  # fmt: skip
 
 
 def text_minhash(text: str, *, settings: DedupeSettings) -> MinHash:
     minhash = new_minhash(settings)
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text, size=settings.shingle_size)])
+    minhash.update_batch(shingle_hashes(text, size=settings.shingle_size))
     return minhash
 
 
 def signature(minhash: MinHash) -> bytes:
-    return minhash.hashvalues.astype("<u8").tobytes()
+    return minhash.hashvalues.astype("<u4").tobytes()  # affine32 values fit in 32 bits

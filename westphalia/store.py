@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from .config import DedupeSettings
-from .dedupe import Assignment, DedupeIndex, Match, signature, text_minhash
+from .dedupe import SHINGLE_HASH, Assignment, DedupeIndex, Match, signature, text_minhash
 from .errors import Errors, StoreError
 from .model import Article, Rejection
 
@@ -186,6 +186,7 @@ class Store:
         """Rebuild the LSH index from stored signatures (recomputed if the settings changed)."""
         index = DedupeIndex(settings)
         wanted = {k: str(getattr(settings, k)) for k in _DEDUPE_META_KEYS}
+        wanted["shingle_hash"] = SHINGLE_HASH
         stored = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
         compatible = all(stored.get(f"dedupe.{k}", v) == v for k, v in wanted.items())
         rows = self.con.execute(
