@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from . import pipeline
 from .config import Settings, load_settings
 from .errors import ExitCode, FatalError
 from .resources import sample_corpus
+from .model import Story
 from .store import Store, open_store, to_jsonable
 
 app = typer.Typer(
@@ -217,7 +219,7 @@ def demo(
         rows = db.stories()
     if as_json:
         _print_jsonl([summary.as_dict()])
-        _print_jsonl(rows)
+        _print_jsonl(asdict(story) for story in rows)
     else:
         out.print(f"Sample corpus: {corpus}", highlight=False)
         _print_summary(summary, settings.store.path)
@@ -226,13 +228,14 @@ def demo(
     raise typer.Exit(summary.exit_code)
 
 
-def _print_stories(rows: list[dict[str, Any]]) -> None:
-    table = Table(
-        "story", "articles", "first", "last", "title", title="Stories", title_justify="left"
-    )
-    for r in rows:
-        first, last = r["first_published"], r["last_published"]
-        table.add_row(r["id"], str(r["n_articles"]), _date(first), _date(last), r["title"] or "")
+def _print_stories(stories: list[Story]) -> None:
+    columns = ("story", "articles", "first", "last", "title or lead")
+    table = Table(*columns, title="Stories", title_justify="left")
+    for story in stories:
+        first, last = _date(story.first_published), _date(story.last_published)
+        table.add_row(
+            story.id, str(story.n_articles), first, last, story.title or f"{story.lead}..."
+        )
     out.print(table)
 
 
@@ -252,7 +255,7 @@ def stories(
     settings = _settings(config, set_, store__path=store)
     with _open_existing(settings.store.path) as db:
         rows = db.stories(limit=limit)
-    _print_jsonl(rows) if as_json else _print_stories(rows)
+    _print_jsonl(asdict(story) for story in rows) if as_json else _print_stories(rows)
 
 
 @app.command()

@@ -103,8 +103,10 @@ class Story:
     canonical_article_id: str
     n_articles: int
     title: str | None = None
+    lead: str = ""  # the start of the canonical article's text, for stories without a title
     first_published: date | None = None
     last_published: date | None = None
+    article_ids: tuple[str, ...] = ()
 
 
 class Stage(StrEnum):

@@ -20,7 +20,7 @@ import pyarrow as pa
 from .config import DedupeSettings
 from .dedupe import SHINGLE_HASH, Assignment, DedupeIndex, Match, signature, text_minhash
 from .errors import Errors, StoreError
-from .model import Article, Rejection
+from .model import Article, Rejection, Story
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -97,6 +97,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+LEAD_CHARS = 100  # text shown for a story whose canonical article has no title
 _DEDUPE_META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if these match
 
 
@@ -273,17 +274,20 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
-    def stories(self, *, limit: int | None = None) -> list[dict[str, Any]]:
-        sql = """
-            SELECT s.id, count(a.id) AS n_articles, c.title, min(a.published) AS first_published,
-                   max(a.published) AS last_published, s.canonical_article_id,
-                   list(a.id ORDER BY a.ingested_at, a.id) AS article_ids
+    def stories(self, *, limit: int | None = None) -> list[Story]:
+        """Every story with its articles, oldest publication date first."""
+        sql = f"""
+            SELECT s.id, s.canonical_article_id, count(a.id) AS n_articles, c.title,
+                   left(c.text, {LEAD_CHARS}) AS lead, min(a.published) AS first_published,
+                   max(a.published) AS last_published, list(a.id ORDER BY a.ingested_at, a.id) AS article_ids
             FROM stories s JOIN articles a ON a.story_id = s.id
             JOIN articles c ON c.id = s.canonical_article_id
-            GROUP BY s.id, c.title, s.canonical_article_id, s.created_at
+            GROUP BY s.id, s.canonical_article_id, c.title, c.text, s.created_at
             ORDER BY first_published NULLS LAST, s.created_at, s.id
+            LIMIT ?
         """
-        return self.query(sql + (f" LIMIT {int(limit)}" if limit else ""))
+        rows = self.query(sql, [limit if limit is not None else 2**62])
+        return [Story(**{**row, "article_ids": tuple(row["article_ids"])}) for row in rows]
 
     def rejections(self) -> list[dict[str, Any]]:
         return self.query(
