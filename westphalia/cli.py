@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,8 +19,8 @@ from rich.text import Text
 from . import pipeline
 from .config import Settings, load_settings
 from .errors import ExitCode, FatalError
-from .resources import sample_corpus
 from .model import Story
+from .resources import sample_corpus
 from .store import Store, open_store, to_jsonable
 
 app = typer.Typer(
