@@ -92,7 +92,6 @@ class _RateColumn(ProgressColumn):
 def _run_with_progress(
     paths: list[str], settings: Settings, store: Store, *, strict: bool, quiet: bool, command: str
 ) -> pipeline.RunSummary:
-    total = pipeline.input_bytes(paths, settings=settings)
     columns = [
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -102,10 +101,10 @@ def _run_with_progress(
     with Progress(
         *columns, console=err, transient=True, disable=quiet or not err.is_terminal
     ) as progress:
-        task = progress.add_task(command, total=total or None, items=0)
+        task = progress.add_task(command, total=None, items=0)
 
-        def report(items: int, consumed: int) -> None:
-            progress.update(task, completed=consumed, items=items)
+        def report(items: int, consumed: int, total: int | None) -> None:
+            progress.update(task, completed=consumed, total=total or None, items=items)
 
         return pipeline.run(
             paths,

@@ -26,7 +26,8 @@ from .normalize import normalize
 from .store import Batch, Store
 
 INTERNAL_CODE = "E901"
-ProgressCallback = Callable[[int, int], None]  # (items done, input bytes done)
+# (items done, input bytes done, input bytes in all or None when reading stdin)
+ProgressCallback = Callable[[int, int, int | None], None]
 
 
 @dataclass(slots=True)
@@ -82,13 +83,14 @@ def run(
     store.start_run(run_id, command)
     index = store.dedupe_index(settings.dedupe)
     sources = list(ingest_stage.discover(paths, settings=settings.ingest))
+    total = _total_bytes(sources)
     runner = _Runner(settings, store, index, summary, strict)
     status = "failed"
     try:
         for done, (item, consumed) in enumerate(_items(sources, settings, strict), start=1):
             runner.add(item)
             if on_progress is not None:
-                on_progress(done, consumed)
+                on_progress(done, consumed, total)
         runner.flush()
         status = "done"
     finally:
@@ -101,15 +103,10 @@ def run(
     return summary
 
 
-def input_bytes(paths: Iterable[str | Path], *, settings: Settings) -> int | None:
-    """Total size of the files `paths` expand to (None when reading stdin), for progress bars."""
-    total = 0
-    for source in ingest_stage.discover(paths, settings=settings.ingest):
-        if isinstance(source, Source):
-            if source.size is None:
-                return None
-            total += source.size
-    return total
+def _total_bytes(sources: list[Source | InputError]) -> int | None:
+    """Total size of the input files, for progress bars (None when reading stdin)."""
+    files = [s for s in sources if isinstance(s, Source)]
+    return None if any(s.size is None for s in files) else sum(s.size or 0 for s in files)
 
 
 class _Runner:
