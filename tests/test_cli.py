@@ -108,3 +108,30 @@ def test_strict_stops_at_an_internal_error(tmp_path: Path, monkeypatch, cli) -> 
     assert cli("ingest", str(tmp_path / "a.txt"), "--store", store, "--quiet").exit_code == 4
     with pytest.raises(ZeroDivisionError):
         cli("ingest", str(tmp_path / "a.txt"), "--store", store, "--strict")
+
+
+@pytest.mark.slow
+def test_actors_listing_and_article_mentions_on_the_sample_corpus(tmp_path: Path) -> None:
+    assert westphalia("demo", cwd=tmp_path).returncode == 0
+    store = ["--store", "westphalia-demo.duckdb"]
+    actors = {
+        r["code"]: r
+        for r in map(
+            json.loads, westphalia("actors", *store, "--json", cwd=tmp_path).stdout.splitlines()
+        )
+    }
+    assert {"PAK", "RUS", "CHN", "PAKGOV", "RUSGOV", "IGOIAEA"} <= set(actors)
+    assert "Amina Rashid" in actors["PAKGOV"]["entities"]
+    assert "Sergei Danilin" in actors["RUSGOV"]["entities"]
+    stories = [
+        json.loads(x)
+        for x in westphalia("stories", *store, "--json", cwd=tmp_path).stdout.splitlines()
+    ]
+    first = stories[0]["canonical_article_id"]
+    rows = [
+        json.loads(x)
+        for x in westphalia(
+            "actors", *store, "--article", first, "--json", cwd=tmp_path
+        ).stdout.splitlines()
+    ]
+    assert rows and all(r["article_id"] == first and r["text"] in r["sentence"] for r in rows)

@@ -14,12 +14,13 @@ import pytest
 from westphalia.store import open_store
 from westphalia.synthetic import synthetic_articles
 
-N_FILES = 5000  # ~4 s of ingest on the 2-core CI machine: room to kill it midway
+N_FILES = 800  # ~15 s of ingest (parsing included) on the 2-core CI machine
+WAL_BYTES = 300_000  # a few committed batches of 25 articles with their sentences and mentions
 
 
 def _ingest(corpus: Path, store: Path) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "westphalia", "ingest", str(corpus), "--store", str(store), "--quiet",
-            "--set", "store.batch_size=50"]  # fmt: skip
+            "--set", "store.batch_size=25"]  # fmt: skip
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -46,9 +47,9 @@ def test_sigkill_midway_then_rerun_matches_a_clean_run(tmp_path: Path) -> None:
     proc = _ingest(corpus, killed)
     wal = Path(f"{killed}.wal")
     deadline = time.monotonic() + 60
-    while not (wal.exists() and wal.stat().st_size > 0) and time.monotonic() < deadline:
+    while not (wal.exists() and wal.stat().st_size > WAL_BYTES) and time.monotonic() < deadline:
         time.sleep(0.02)
-    time.sleep(0.8)  # let it commit a few batches, then kill it mid-batch
+    time.sleep(0.5)  # into the next batch, then kill it
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL

@@ -276,6 +276,79 @@ def rejections(
         out.print("No rejections.")
 
 
+@app.command()
+def actors(
+    store: StoreOpt = None,
+    article: Annotated[
+        str | None,
+        typer.Option("--article", help="Show each mention of this article in its sentence."),
+    ] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List actors with their mention counts, or the mentions of one article."""
+    settings = _settings(config, set_, store__path=store)
+    with _open_existing(settings.store.path) as db:
+        rows = db.mentions(article) if article else db.actors()
+    if as_json:
+        _print_jsonl(rows)
+    elif article:
+        _print_mentions(rows)
+    else:
+        table = Table(
+            "code",
+            "name",
+            "mentions",
+            "articles",
+            "mentioned as",
+            title="Actors",
+            title_justify="left",
+        )
+        for r in rows:
+            names = ", ".join((r["entities"] or [])[:6])
+            table.add_row(r["code"], r["name"], str(r["mentions"]), str(r["articles"]), names)
+        out.print(table)
+
+
+def _print_mentions(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        offset = r["start_char"] - r["sentence_start"]
+        sentence = Text(r["sentence"])
+        sentence.stylize("bold reverse", offset, offset + r["end_char"] - r["start_char"])
+        out.print(Text(f"{r['actor_code']:<10} {r['resolved_by']:<16} ", style="cyan") + sentence)
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold JSONL (PLOVER gold-standard format).", exists=True, dir_okay=False
+        ),
+    ],
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score actor recognition against a gold file (each record coded on its own)."""
+    from .evaluate import evaluate_actors
+
+    scores = evaluate_actors(gold, settings=_settings(config, set_))
+    row = {"records": scores.records, "expected": scores.expected, "found": scores.found,
+           "matched": scores.matched, "actor_recall": round(scores.recall, 4),
+           "actor_precision": round(scores.precision, 4)}  # fmt: skip
+    if as_json:
+        _print_jsonl([row])
+        return
+    out.print(
+        f"actors (country level, {scores.records} records): recall {scores.recall:.3f} "
+        f"({scores.matched}/{scores.expected} expected found), precision {scores.precision:.3f} "
+        f"({scores.matched}/{scores.found} found expected)",
+        highlight=False,
+    )
+
+
 def _open_existing(path: Path) -> Store:
     if not path.exists():
         raise FatalError(

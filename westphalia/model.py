@@ -165,11 +165,14 @@ class Mention:
     span: Span
     text: str
     actor_code: str
-    resolved_by: str  # gazetteer | demonym | metonym | role | apposition | coref | user-dict ...
+    resolved_by: str  # gazetteer | demonym | metonym | organisation | role | coref | pronoun | ...
+    entity: str = ""  # what the mention names: "Sergey Lavrov", "Russia", "IAEA"
 
     @property
     def id(self) -> str:
-        return content_id(self.article_id, str(self.span.start), str(self.span.end))
+        return content_id(
+            self.article_id, str(self.span.start), str(self.span.end), self.actor_code
+        )
 
 
 @dataclass(frozen=True, slots=True)

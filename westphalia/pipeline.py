@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import ingest as ingest_stage
+from .actors import extract_actors
 from .config import Settings
 from .dedupe import DedupeIndex, Match, dedupe
 from .errors import Errors, ExitCode, InputError
@@ -24,6 +26,10 @@ from .ingest import Source
 from .model import Article, Rejection, Stage, content_id
 from .normalize import normalize
 from .store import Batch, Store
+
+if TYPE_CHECKING:
+    from .actors import Gazetteer
+    from .parse import Parser
 
 INTERNAL_CODE = "E901"
 # (items done, input bytes done, input bytes in all or None when reading stdin)
@@ -128,6 +134,7 @@ class _Runner:
             strict,
         )
         self.batch = Batch(summary.run_id)
+        self._annotator: _Annotator | None = None
 
     def add(self, item: Article | Rejection) -> None:
         self.summary.read += 1
@@ -169,12 +176,52 @@ class _Runner:
                 summary.near_duplicates += assignment.match is Match.NEAR
                 summary.new_stories += assignment.match is Match.NEW
             seen.add(key)
+        fresh = [a for a, s in batch.articles if s.match is not Match.EXACT]
+        if fresh:
+            self._annotator = self._annotator or _Annotator(self.settings)
+            self._annotator.annotate(fresh, batch, strict=self.strict)
         for rejection in batch.rejections:
             summary.rejected += rejection.code != INTERNAL_CODE
             summary.internal_errors += rejection.code == INTERNAL_CODE
         summary.rejections.extend(batch.rejections)
         self.store.write(batch)
         self.batch = Batch(summary.run_id)
+
+
+class _Annotator:
+    """The parse and actor stages over the new articles of a batch (spaCy loads on first use)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from .actors import load_gazetteer
+        from .parse import Parser
+
+        self.gazetteer: Gazetteer = load_gazetteer(user_dictionary=settings.actors.user_dictionary)
+        self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
+
+    def annotate(self, articles: list[Article], batch: Batch, *, strict: bool) -> None:
+        try:
+            parses = list(self.parser.parse((a.id, a.text) for a in articles))
+        except Exception:
+            if strict:
+                raise
+            parses = []
+            for article in articles:  # isolate the article that fails
+                try:
+                    parses += list(self.parser.parse([(article.id, article.text)]))
+                except Exception as e:
+                    batch.rejections.append(
+                        _internal(e, article.source, article.locator, Stage.PARSE)
+                    )
+        published = {a.id: a.published for a in articles}
+        for parse in parses:
+            batch.sentences.extend(parse.sentences)
+            mentions = extract_actors(
+                parse, gazetteer=self.gazetteer, published=published[parse.article_id]
+            )
+            batch.mentions.extend(mentions)
+            for mention in mentions:
+                if mention.actor_code not in batch.actors:
+                    batch.actors[mention.actor_code] = self.gazetteer.actor(mention.actor_code)
 
 
 def _items(

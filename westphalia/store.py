@@ -20,7 +20,7 @@ import pyarrow as pa
 from .config import DedupeSettings
 from .dedupe import SHINGLE_HASH, Assignment, DedupeIndex, Match, signature, text_minhash
 from .errors import Errors, StoreError
-from .model import Article, Rejection, Story
+from .model import Actor, Article, Mention, Rejection, Sentence, Story
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -96,6 +96,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """,
     ),
 )
+MIGRATIONS += (
+    (
+        3,
+        "mentions name their entity",
+        "ALTER TABLE mentions ADD COLUMN entity VARCHAR NOT NULL DEFAULT '';",
+    ),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LEAD_CHARS = 100  # text shown for a story whose canonical article has no title
 _DEDUPE_META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if these match
@@ -113,6 +120,9 @@ class Batch:
     articles: list[tuple[Article, Assignment]] = field(default_factory=list)
     occurrences: list[Article] = field(default_factory=list)  # every article read, new or not
     rejections: list[Rejection] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.occurrences) + len(self.rejections)
@@ -241,6 +251,9 @@ class Store:
             self._insert("stories", _story_rows(batch, now), "OR IGNORE")
             self._insert("article_sources", _source_rows(batch, now), "OR IGNORE")
             self._insert("rejections", _rejection_rows(batch, now), "OR REPLACE")
+            self._insert("sentences", _sentence_rows(batch), "OR IGNORE")
+            self._insert("mentions", _mention_rows(batch), "OR IGNORE")
+            self._insert("actors", _actor_rows(batch), "OR IGNORE")
             if batch.occurrences:
                 self._clear_rejections(batch.occurrences)
 
@@ -288,6 +301,28 @@ class Store:
         """
         rows = self.query(sql, [limit if limit is not None else 2**62])
         return [Story(**{**row, "article_ids": tuple(row["article_ids"])}) for row in rows]
+
+    def actors(self) -> list[dict[str, Any]]:
+        """Actors with their mention and article counts and the names they were mentioned by."""
+        return self.query("""
+            SELECT a.code, a.name, a.kind, count(m.id) AS mentions, count(DISTINCT m.article_id) AS articles,
+                   list(DISTINCT m.entity ORDER BY m.entity) FILTER (WHERE m.entity <> '') AS entities
+            FROM actors a JOIN mentions m ON m.actor_code = a.code
+            GROUP BY a.code, a.name, a.kind ORDER BY mentions DESC, a.code
+        """)
+
+    def mentions(self, article_id: str) -> list[dict[str, Any]]:
+        """Each mention of one article (id or unique id prefix) with its sentence."""
+        return self.query(
+            """
+            SELECT m.article_id, m.sentence_idx, m.start_char, m.end_char, m.text, m.actor_code,
+                   m.resolved_by, m.entity, s.text AS sentence, s.start_char AS sentence_start
+            FROM mentions m JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx
+            WHERE m.article_id LIKE ? || '%'
+            ORDER BY m.start_char, m.end_char, m.actor_code
+            """,
+            [article_id],
+        )
 
     def rejections(self) -> list[dict[str, Any]]:
         return self.query(
@@ -370,6 +405,43 @@ def _rejection_rows(batch: Batch, now: datetime) -> pa.Table:
         "raw": pa.array([r.raw for r in rows], type=pa.binary()),
         "run_id": [batch.run_id] * len(rows),
         "created_at": pa.array([now] * len(rows), type=pa.timestamp("us")),
+    })  # fmt: skip
+
+
+def _sentence_rows(batch: Batch) -> pa.Table:
+    rows = batch.sentences
+    return pa.table({
+        "article_id": [s.article_id for s in rows],
+        "idx": pa.array([s.index for s in rows], type=pa.int32()),
+        "start_char": pa.array([s.span.start for s in rows], type=pa.int32()),
+        "end_char": pa.array([s.span.end for s in rows], type=pa.int32()),
+        "text": [s.text for s in rows],
+    })  # fmt: skip
+
+
+def _mention_rows(batch: Batch) -> pa.Table:
+    rows = batch.mentions
+    return pa.table({
+        "id": [m.id for m in rows],
+        "article_id": [m.article_id for m in rows],
+        "sentence_idx": pa.array([m.sentence_index for m in rows], type=pa.int32()),
+        "start_char": pa.array([m.span.start for m in rows], type=pa.int32()),
+        "end_char": pa.array([m.span.end for m in rows], type=pa.int32()),
+        "text": [m.text for m in rows],
+        "actor_code": [m.actor_code for m in rows],
+        "resolved_by": [m.resolved_by for m in rows],
+        "entity": [m.entity for m in rows],
+    })  # fmt: skip
+
+
+def _actor_rows(batch: Batch) -> pa.Table:
+    rows = list(batch.actors.values())
+    return pa.table({
+        "code": [a.code for a in rows],
+        "name": [a.name for a in rows],
+        "country": [a.country for a in rows],
+        "sectors": pa.array([list(a.sectors) for a in rows], type=pa.list_(pa.string())),
+        "kind": [a.kind for a in rows],
     })  # fmt: skip
 
 

@@ -1,0 +1,168 @@
+"""Actor recognition on sentences written for these tests, with a small hand-made gazetteer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from westphalia.actors import Gazetteer, extract_actors
+from westphalia.actors.gazetteer import load_user_dictionary
+from westphalia.config import ParseSettings
+from westphalia.parse import Parser
+
+COUNTRIES = {
+    "RUS": {"name": "Russia", "adjectives": ["Russian"], "capitals": ["Moscow"],
+            "seats": [{"name": "the Kremlin", "sector": "GOV"}]},
+    "PAK": {"name": "Pakistan", "adjectives": ["Pakistani"], "capitals": ["Islamabad"]},
+    "CHN": {"name": "China", "adjectives": ["Chinese"], "capitals": ["Beijing"]},
+    "USA": {"name": "United States", "aliases": ["US"], "adjectives": ["American"],
+            "seats": [{"name": "the Pentagon", "sector": "MIL"}]},
+}  # fmt: skip
+ORGS = (
+    {
+        "code": "IGOIAEA",
+        "name": "International Atomic Energy Agency",
+        "aliases": ["IAEA"],
+        "kind": "igo",
+        "country": "IGO",
+    },
+    {
+        "code": "AFGREB",
+        "name": "Taliban",
+        "aliases": [],
+        "kind": "group",
+        "country": "AFG",
+        "sectors": ["REB"],
+    },
+)
+TITLES = {"foreign minister": "GOV", "FM": "GOV", "general": "MIL", "army chief": "MIL",
+          "director general": "GOV", "president": "GOV"}  # fmt: skip
+GROUPS = {
+    "troops": "MIL",
+    "militants": "REB",
+    "officials": "GOV",
+    "police": "COP",
+    "protesters": "CVL",
+}
+GAZ = Gazetteer(
+    {k: {"code": k, **v} for k, v in COUNTRIES.items()},
+    ORGS,
+    TITLES,
+    GROUPS,
+    ("the two sides", "both countries"),
+)
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    return Parser(ParseSettings(), GAZ.phrases())
+
+
+def mentions(
+    parser: Parser, text: str, gazetteer: Gazetteer = GAZ, published: date | None = None
+) -> list[tuple[str, str, str]]:
+    parse = next(Parser(ParseSettings(), gazetteer.phrases()).parse([("a1", text)]) if gazetteer is not GAZ
+                 else parser.parse([("a1", text)]))  # fmt: skip
+    return [
+        (m.text, m.actor_code, m.resolved_by)
+        for m in extract_actors(parse, gazetteer=gazetteer, published=published)
+    ]
+
+
+def test_demonym_modifies_a_group_noun(parser) -> None:
+    assert ("Russian troops", "RUSMIL", "role") in mentions(
+        parser, "Russian troops crossed the border on Monday."
+    )
+
+
+def test_capitals_and_seats_are_metonyms(parser) -> None:
+    found = mentions(parser, "Moscow rejected the offer, and the Kremlin said talks were over.")
+    assert ("Moscow", "RUS", "metonym") in found
+    assert ("the Kremlin", "RUSGOV", "metonym") in found
+
+
+def test_hyphenated_compound_yields_every_country(parser) -> None:
+    found = mentions(parser, "The Russia-Pakistan-China partnership is growing.")
+    assert [code for _, code, _ in found] == ["RUS", "PAK", "CHN"]
+
+
+def test_title_and_demonym_in_the_noun_phrase_code_the_person(parser) -> None:
+    found = mentions(parser, "Russian FM Sergey Lavrov visited Pakistan on Tuesday.")
+    assert ("Russian FM Sergey Lavrov", "RUSGOV", "role") in found
+    assert ("Pakistan", "PAK", "gazetteer") in found
+
+
+def test_apposition_codes_the_person(parser) -> None:
+    found = mentions(parser, "Sergey Lavrov, Russia's foreign minister, arrived in Islamabad.")
+    assert any(text.startswith("Sergey Lavrov") and code == "RUSGOV" for text, code, _ in found)
+
+
+def test_person_keeps_identity_through_the_document(parser) -> None:
+    text = ("Pakistan's army chief General Asim Dar met Chinese officials in Beijing. "
+            "General Dar said the talks were useful. Dar later flew home, and he thanked his hosts.")  # fmt: skip
+    found = mentions(parser, text)
+    codes = {text: code for text, code, _ in found}
+    assert codes["Pakistan's army chief General Asim Dar"] == "PAKMIL"
+    assert codes["General Dar"] == "PAKMIL" and codes["Dar"] == "PAKMIL"
+    assert ("he", "PAKMIL", "pronoun") in found
+    assert ("Chinese officials", "CHNGOV", "role") in found
+
+
+def test_group_nouns_with_and_without_a_country(parser) -> None:
+    found = mentions(parser, "Pakistani police detained dozens of protesters.")
+    assert ("Pakistani police", "PAKCOP", "role") in found
+    assert ("protesters", "---CVL", "unknown-country") in found
+
+
+def test_unknown_country_agent(parser) -> None:
+    assert mentions(parser, "Militants attacked a checkpoint overnight.") == [
+        ("Militants", "---REB", "unknown-country")
+    ]
+
+
+def test_organisation_codes_its_officer(parser) -> None:
+    found = mentions(parser, "IAEA Director General Lena Hartmann met Pakistani officials.")
+    assert ("IAEA Director General Lena Hartmann", "IGOIAEA", "organisation") in found
+
+
+def test_the_two_sides_resolve_to_the_named_pair(parser) -> None:
+    found = mentions(
+        parser, "Russia and Pakistan held talks in Moscow. The two sides agreed to meet again."
+    )
+    assert [(c, v) for t, c, v in found if t == "The two sides"] == [
+        ("PAK", "pair"),
+        ("RUS", "pair"),
+    ]
+
+
+def test_user_dictionary_adds_and_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "actors:\n"
+        "  - {name: Amina Rashid, code: PAKGOV, valid_from: 2024-01-01}\n"
+        "  - {name: the Kremlin, aliases: [Kremlin], code: RUSELI}\n"
+        "  - {name: Omar Said, code: PAKMIL, valid_to: 2019-12-31}\n"
+        "roles:\n"
+        "  - {term: peace envoy, sector: GOV}\n"
+    )
+    entries = load_user_dictionary(path)
+    gaz = Gazetteer(GAZ.countries, GAZ.organisations, {**GAZ.titles, "peace envoy": "GOV"}, GAZ.groups,
+                    GAZ.pair_nouns, tuple(e for e in entries if not e.role))  # fmt: skip
+    found = mentions(None, "Amina Rashid and Omar Said met at the Kremlin.", gaz, date(2025, 1, 5))  # type: ignore[arg-type]
+    assert ("Amina Rashid", "PAKGOV", "user-dictionary") in found
+    assert ("the Kremlin", "RUSELI", "user-dictionary") in found
+    assert not any(text == "Omar Said" for text, _, _ in found)  # outside its validity
+
+
+def test_bad_user_dictionary_lists_every_problem(tmp_path: Path) -> None:
+    from westphalia.errors import ConfigError
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "name,aliases,code,valid_from,valid_to\nX,,PAKXYZ,,\n,,PAK,,\nY,,PAKGOV,yesterday,\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_user_dictionary(path)
+    assert str(info.value).count("actor ") == 3

@@ -1,0 +1,62 @@
+"""The bundled gazetteer data: complete, well-formed, unambiguous."""
+
+from __future__ import annotations
+
+import pycountry
+import pytest
+
+from westphalia.actors import load_gazetteer, split_code
+from westphalia.actors.gazetteer import SECTORS, _valid_code
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def test_every_iso_country_is_present(gaz) -> None:
+    assert {c.alpha_3 for c in pycountry.countries} <= set(gaz.countries)
+
+
+def test_no_country_name_belongs_to_two_countries(gaz) -> None:
+    owners: dict[str, set[str]] = {}
+    for code, e in gaz.countries.items():
+        for key in ("aliases", "adjectives", "demonyms", "capitals"):
+            for v in [*e.get(key, []), *([e["name"]] if key == "aliases" else [])]:
+                owners.setdefault(str(v).lower(), set()).add(code)
+    assert {n: c for n, c in owners.items() if len(c) > 1} == {}
+
+
+def test_every_organisation_and_person_has_a_valid_code(gaz) -> None:
+    codes = [o["code"] for o in gaz.organisations] + [p.code for p in gaz.people]
+    assert [c for c in codes if not _valid_code(c)] == []
+    assert len(gaz.people) >= 30
+
+
+def test_roles_use_known_sectors(gaz) -> None:
+    assert set(gaz.titles.values()) | set(gaz.groups.values()) <= SECTORS
+    assert "the two sides" in gaz.pair_nouns
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("PAKMIL", ("PAK", ("MIL",))),
+        ("---REB", ("---", ("REB",))),
+        ("IGOIAEA", ("IGO", ("IAEA",))),
+        ("RUS", ("RUS", ())),
+    ],
+)
+def test_split_code(code: str, expected: tuple) -> None:
+    assert split_code(code) == expected
+
+
+def test_actor_names(gaz) -> None:
+    assert gaz.actor("PAKMIL").name == "Pakistan (MIL)"
+    assert gaz.actor("IGOIAEA").name == "International Atomic Energy Agency"
+    assert gaz.actor("---REB").country == "---"
+
+
+def test_people_with_an_igo_code_name_a_known_organisation(gaz) -> None:
+    known = {o["code"] for o in gaz.organisations}
+    assert [p.name for p in gaz.people if p.code[:3] == "IGO" and p.code not in known] == []

@@ -1,0 +1,372 @@
+"""Resolve phrase matches and named entities in a Parse into coded actor Mentions.
+
+1. Units: the longest non-overlapping gazetteer/role matches, plus persons (PERSON entities,
+   and proper-noun runs right after a title that the NER missed).
+2. Groups: a unit joins the unit it modifies in the dependency tree (compound, amod, poss,
+   nmod, appos, "of X", conjoined countries), so "Pakistan's Army Chief General Bajwa" is
+   one group: country PAK + title MIL + person Bajwa.
+3. Codes: an organisation's code wins; else each country in the group with the group's
+   sector; a person with no country takes it from the document's earlier mentions of the
+   same name, else from clear context; a group noun with no country is `---` + sector.
+4. Coreference: later mentions of a person's surname or full name, and "he"/"she" when
+   exactly one person is in view, keep the person's code; "the two sides" resolves to the
+   two countries of the recent sentences when there are exactly two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..model import Mention, Span
+from ..parse import Parse, Token
+from .gazetteer import UNKNOWN_COUNTRY, Gazetteer
+
+# Dependency labels by which a word modifies the noun phrase it belongs to.
+_MODIFIER_DEPS = frozenset(
+    {"compound", "amod", "poss", "nmod", "appos", "flat", "npadvmod", "nummod"}
+)
+_OF_PREPS = frozenset({"of"})  # "the foreign ministers of Turkey"
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_PAIR_WINDOW = 3  # sentences searched for the two parties of "the two sides"
+_PRONOUN_WINDOW = 1  # earlier sentences searched for the antecedent of he/she
+_VIA = {
+    "name": "gazetteer",
+    "adj": "demonym",
+    "demonym": "demonym",
+    "capital": "metonym",
+    "seat": "metonym",
+}
+
+
+@dataclass(slots=True)
+class _Unit:
+    kind: str  # country | org | title | group | pair | person | user
+    start: int  # token indices, end exclusive
+    end: int
+    code: str = ""  # country or organisation code
+    sector: str = ""
+    via: str = ""
+    name: str = ""
+    members: list[_Unit] = field(default_factory=list)
+
+
+def extract_actors(
+    parse: Parse, *, gazetteer: Gazetteer, published: date | None = None
+) -> list[Mention]:
+    """Every actor mention in `parse`, coded; see the module docstring."""
+    units = _units(parse, gazetteer, published)
+    groups = _groups(parse, units)
+    resolver = _Resolver(parse, gazetteer)
+    for group in sorted(groups, key=lambda g: g[0].start):
+        resolver.resolve(group)
+    resolver.surnames()
+    resolver.pronouns()
+    return sorted(resolver.mentions, key=lambda m: (m.span.start, m.span.end, m.actor_code))
+
+
+def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_Unit]:
+    units: list[_Unit] = []
+    taken: set[int] = set()
+    person_ents = [e for e in parse.entities if e.label == "PERSON"]
+    # Longest first; on a tie the user's dictionary wins, then organisations over roles.
+    priority = {"u": 0, "o": 1, "p": 2, "c": 3}
+    for match in sorted(
+        parse.matches, key=lambda m: (-(m.end - m.start), m.start, priority.get(m.key[0], 3))
+    ):
+        span = set(range(match.start, match.end))
+        if span & taken or _inside_longer_person(match.start, match.end, person_ents, parse):
+            continue
+        unit = _unit_from_key(match.key, match.start, match.end, gazetteer, published)
+        if (
+            unit is not None
+            and unit.kind in ("title", "group")
+            and parse.tokens[match.end - 1].pos not in _NOUNS
+        ):
+            continue  # "a joint military drill": an adjective, not the armed forces
+        if unit is not None:
+            unit.name = unit.name or _text(parse, match.start, match.end)
+            units.append(unit)
+            taken |= span
+    units += _persons(parse, units, taken, person_ents)
+    return sorted(units, key=lambda u: u.start)
+
+
+def _inside_longer_person(start: int, end: int, person_ents: Iterable, parse: Parse) -> bool:
+    """A country name inside a person's name ("Jordan Peterson") is not a country."""
+    for ent in person_ents:
+        if ent.start <= start and end <= ent.end and (ent.end - ent.start) > (end - start):
+            return all(parse.tokens[i].pos == "PROPN" for i in range(start, end))
+    return False
+
+
+def _unit_from_key(
+    key: str, start: int, end: int, g: Gazetteer, published: date | None
+) -> _Unit | None:
+    kind, _, rest = key.partition(":")
+    if kind == "c":
+        code, _, via = rest.partition(":")
+        via, _, sector = via.partition(":")
+        return _Unit("country", start, end, code, sector, _VIA[via], g.countries[code]["name"])
+    if kind == "o":
+        org = g.organisations[int(rest)]
+        return _Unit("org", start, end, org["code"], via="organisation", name=org["name"])
+    if kind in ("t", "g"):
+        return _Unit("title" if kind == "t" else "group", start, end, sector=rest, via="role")
+    if kind == "pair":
+        return _Unit("pair", start, end, via="pair")
+    entry = (g.user if kind == "u" else g.people)[int(rest)]
+    if not entry.valid_on(published):
+        return None
+    if kind == "p":
+        return _Unit("person", start, end, entry.code, via="known-person", name=entry.name)
+    return _Unit("user", start, end, entry.code, via="user-dictionary", name=entry.name)
+
+
+def _persons(
+    parse: Parse, units: list[_Unit], taken: set[int], person_ents: Iterable
+) -> list[_Unit]:
+    persons: list[_Unit] = []
+    for ent in person_ents:
+        free = [i for i in range(ent.start, ent.end) if i not in taken]
+        if free and free == list(range(free[0], free[-1] + 1)):
+            persons.append(_Unit("person", free[0], free[-1] + 1, via="person"))
+            taken.update(free)
+    for unit in units:  # "FM Sergey Lavrov" when the NER missed the name
+        if unit.kind == "title":
+            i = unit.end
+            while i < len(parse.tokens) and parse.tokens[i].pos == "PROPN" and i not in taken:
+                i += 1
+            if i > unit.end:
+                persons.append(_Unit("person", unit.end, i, via="person"))
+                taken.update(range(unit.end, i))
+    for person in persons:
+        person.name = _text(parse, person.start, person.end)
+    return persons
+
+
+def _groups(parse: Parse, units: list[_Unit]) -> list[list[_Unit]]:
+    """Union the units linked by modification or apposition; each group is one actor phrase."""
+    owner = {i: n for n, u in enumerate(units) for i in range(u.start, u.end)}
+    parent = list(range(len(units)))
+
+    def find(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for n, unit in enumerate(units):
+        target = _modified_unit(parse, unit, owner, units)
+        if target is not None and target != n:
+            parent[find(n)] = find(target)
+    groups: dict[int, list[_Unit]] = {}
+    for n, unit in enumerate(units):
+        groups.setdefault(find(n), []).append(unit)
+    return list(groups.values())
+
+
+def _modified_unit(
+    parse: Parse, unit: _Unit, owner: dict[int, int], units: list[_Unit]
+) -> int | None:
+    """The unit that `unit` modifies: climb the tree from its head word through modifier
+    arcs until reaching a word of another unit."""
+    token = _head_token(parse, unit)
+    for _ in range(8):  # noun phrases are shallow; bounds the climb on odd parses
+        dep, head = token.dep, parse.tokens[token.head]
+        if head.i == token.i:
+            return None
+        if dep == "pobj" and head.text.lower() in _OF_PREPS:
+            head = parse.tokens[head.head]
+        elif dep == "conj" and unit.kind == "country" and owner.get(head.i) is not None:
+            pass  # "Turkey and Egypt": Egypt shares Turkey's role
+        elif dep not in _MODIFIER_DEPS:
+            return None
+        if (n := owner.get(head.i)) is not None and units[n] is not unit:
+            if dep == "conj" and units[n].kind == "country":
+                return _modified_unit(parse, units[n], owner, units) or n
+            return n
+        token = head
+    return None
+
+
+def _head_token(parse: Parse, unit: _Unit) -> Token:
+    """The word of the unit whose head lies outside it."""
+    for i in range(unit.end - 1, unit.start - 1, -1):
+        token = parse.tokens[i]
+        if not unit.start <= token.head < unit.end or token.head == i:
+            return token
+    return parse.tokens[unit.end - 1]
+
+
+def _text(parse: Parse, start: int, end: int) -> str:
+    return parse.text[parse.tokens[start].start : parse.tokens[end - 1].end]
+
+
+class _Resolver:
+    """Turns groups into mentions, in document order, keeping document-level memory."""
+
+    def __init__(self, parse: Parse, gazetteer: Gazetteer) -> None:
+        self.parse, self.gazetteer = parse, gazetteer
+        self.mentions: list[Mention] = []
+        self.people: dict[str, str] = {}  # full name or surname -> code
+        self.person_mentions: list[Mention] = []
+        self.countries = Counter(
+            m.key.split(":")[1] for m in parse.matches if m.key.startswith("c:")
+        )  # document focus, for persons known only by title and name
+
+    def resolve(self, group: list[_Unit]) -> None:
+        kinds = {u.kind for u in group}
+        if "pair" in kinds:
+            self._pair(group)
+        elif "person" in kinds:
+            self._person(group)
+        elif kinds & {"org", "user"}:
+            unit = next(u for u in group if u.kind in ("org", "user"))
+            self._add(group, unit.code, unit.via, unit.name)
+        elif kinds & {"title", "group"}:
+            self._role(group)
+        else:
+            for unit in group:
+                self._add([unit], unit.code + unit.sector, unit.via, unit.name)
+
+    def _sector(self, group: list[_Unit]) -> str:
+        roles = [u for u in group if u.kind in ("title", "group")]
+        return roles[-1].sector if roles else ""  # the word nearest the head is the most specific
+
+    def _role(self, group: list[_Unit]) -> None:
+        sector = self._sector(group)
+        countries = [u for u in group if u.kind == "country"]
+        if not countries:
+            here = self._free_countries(group[0])
+            if len(here) == 1:  # "rebels attacked a town in Sudan"
+                self._add(group, here.pop() + sector, "context", "")
+            else:
+                self._add(group, UNKNOWN_COUNTRY + sector, "unknown-country", "")
+            return
+        for country in countries:
+            span = group if len(countries) == 1 else [country]
+            self._add(span, country.code + (sector or country.sector), "role", country.name)
+
+    def _person(self, group: list[_Unit]) -> None:
+        person = next(u for u in group if u.kind == "person")
+        own = [u for u in group if u.kind in ("org", "user")]
+        countries = [u for u in group if u.kind == "country"]
+        sector = self._sector(group)
+        if own:
+            code, via = own[0].code, own[0].via
+        elif person.code:
+            code, via = person.code, person.via
+        elif countries:
+            code, via = countries[0].code + (sector or countries[0].sector), "role"
+        elif (known := self._known(person.name)) is not None:
+            code, via = known, "coref"
+        elif sector:
+            code, via = self._context(person) + sector, "context"
+        else:
+            return  # a person with no role and no country is not a political actor
+        self._remember(person.name, code)
+        self.person_mentions.append(self._add(group, code, via, self._canonical(person.name)))
+
+    def _known(self, name: str) -> str | None:
+        return self.people.get(name) or self.people.get(name.split()[-1])
+
+    def _remember(self, name: str, code: str) -> None:
+        self.people.setdefault(name, code)
+        self.people.setdefault(name.split()[-1], code)
+
+    def _free_countries(self, unit: _Unit) -> set[str]:
+        """Countries named in the unit's sentence and not already held by an actor coded in it."""
+        sent = self.parse.tokens[unit.start].sent
+        held = {
+            m.actor_code[:3]
+            for m in self.mentions
+            if m.sentence_index == sent and m.resolved_by != "gazetteer"
+        }
+        named = {
+            m.key.split(":")[1] for m in self.parse.matches
+            if m.key.startswith("c:") and self.parse.tokens[m.start].sent == sent
+        }  # fmt: skip
+        return named - held
+
+    def _context(self, person: _Unit) -> str:
+        """The country of a person known by title and name only: the one free country of the
+        sentence (see `_free_countries`), else the document's main country."""
+        candidates = self._free_countries(person)
+        if len(candidates) == 1:
+            return candidates.pop()
+        top = self.countries.most_common(1)
+        return top[0][0] if top else UNKNOWN_COUNTRY
+
+    def _pair(self, group: list[_Unit]) -> None:
+        sent = self.parse.tokens[group[0].start].sent
+        recent: list[str] = []
+        for m in reversed(self.mentions):
+            if sent - m.sentence_index > _PAIR_WINDOW:
+                break
+            country = m.actor_code[:3]
+            if country not in recent and country not in (UNKNOWN_COUNTRY, "IGO", "NGO"):
+                recent.append(country)
+        if len(recent) == 2:
+            for country in sorted(recent):
+                self._add(group, country, "pair", self.gazetteer.actor(country).name)
+
+    def surnames(self) -> None:
+        """Bare surnames the NER did not tag ("Dar later flew home") after the full mention."""
+        covered = {i for m in self.mentions for i in range(m.span.start, m.span.end)}
+        first = {m.entity.split()[-1]: m.span.start for m in reversed(self.person_mentions)}
+        for token in self.parse.tokens:
+            if (
+                token.pos == "PROPN"
+                and token.start not in covered
+                and token.start > first.get(token.text, len(self.parse.text))
+            ):
+                code = self.people[token.text]
+                mention = Mention(self.parse.article_id, token.sent, Span(token.start, token.end), token.text,
+                                  code, "coref", self._canonical(token.text))  # fmt: skip
+                self.mentions.append(mention)
+                self.person_mentions.append(mention)
+
+    def pronouns(self) -> None:
+        """Resolve he/she when exactly one person is in view (this or the previous sentence)."""
+        for token in self.parse.tokens:
+            if token.text.lower() not in _PRONOUNS or token.pos != "PRON":
+                continue
+            window = {
+                (self._canonical(m.entity), m.actor_code) for m in self.person_mentions
+                if 0 <= token.sent - m.sentence_index <= _PRONOUN_WINDOW and m.span.start < token.start
+            }  # fmt: skip
+            if len({e for e, _ in window}) == 1:
+                entity, code = window.pop()
+                self.mentions.append(
+                    Mention(
+                        self.parse.article_id,
+                        token.sent,
+                        Span(token.start, token.end),
+                        token.text,
+                        code,
+                        "pronoun",
+                        entity,
+                    )
+                )
+
+    def _canonical(self, name: str) -> str:
+        """The first full name seen for a person ("Bajwa" -> "Qamar Javed Bajwa")."""
+        last = name.split()[-1]
+        for m in self.person_mentions:
+            if m.entity.split()[-1] == last:
+                return m.entity
+        return name
+
+    def _add(self, units: list[_Unit], code: str, via: str, entity: str) -> Mention:
+        start, end = min(u.start for u in units), max(u.end for u in units)
+        span = self.parse.span(start, end)
+        sent = self.parse.tokens[start].sent
+        mention = Mention(
+            self.parse.article_id, sent, span, span.of(self.parse.text), code, via, entity
+        )
+        self.mentions.append(mention)
+        return mention

