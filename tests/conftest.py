@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from westphalia.model import Article, InputFormat
 from westphalia.store import Store, open_store
 
 DATA = Path(__file__).parent / "data"
+sys.path.insert(0, str(Path(__file__).parent))  # shared helpers: fakes.py, badinput.py
 
 
 @pytest.fixture

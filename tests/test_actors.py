@@ -6,53 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fakes import GAZ
 
 from westphalia.actors import Gazetteer, extract_actors
 from westphalia.actors.gazetteer import load_user_dictionary
 from westphalia.config import ParseSettings
 from westphalia.parse import Parser
-
-COUNTRIES = {
-    "RUS": {"name": "Russia", "adjectives": ["Russian"], "capitals": ["Moscow"],
-            "seats": [{"name": "the Kremlin", "sector": "GOV"}]},
-    "PAK": {"name": "Pakistan", "adjectives": ["Pakistani"], "capitals": ["Islamabad"]},
-    "CHN": {"name": "China", "adjectives": ["Chinese"], "capitals": ["Beijing"]},
-    "USA": {"name": "United States", "aliases": ["US"], "adjectives": ["American"],
-            "seats": [{"name": "the Pentagon", "sector": "MIL"}]},
-}  # fmt: skip
-ORGS = (
-    {
-        "code": "IGOIAEA",
-        "name": "International Atomic Energy Agency",
-        "aliases": ["IAEA"],
-        "kind": "igo",
-        "country": "IGO",
-    },
-    {
-        "code": "AFGREB",
-        "name": "Taliban",
-        "aliases": [],
-        "kind": "group",
-        "country": "AFG",
-        "sectors": ["REB"],
-    },
-)
-TITLES = {"foreign minister": "GOV", "FM": "GOV", "general": "MIL", "army chief": "MIL",
-          "director general": "GOV", "president": "GOV"}  # fmt: skip
-GROUPS = {
-    "troops": "MIL",
-    "militants": "REB",
-    "officials": "GOV",
-    "police": "COP",
-    "protesters": "CVL",
-}
-GAZ = Gazetteer(
-    {k: {"code": k, **v} for k, v in COUNTRIES.items()},
-    ORGS,
-    TITLES,
-    GROUPS,
-    ("the two sides", "both countries"),
-)
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from badinput import EXPECTED_REJECTIONS, SIZE_LIMIT, make_bad_input_dir
 
 from westphalia.resources import sample_corpus
-
-sys.path.insert(0, str(Path(__file__).parent))
-from badinput import EXPECTED_REJECTIONS, SIZE_LIMIT, make_bad_input_dir  # noqa: E402
 
 
 def westphalia(

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
 from westphalia.config import IngestSettings
 from westphalia.errors import InputError
 from westphalia.ingest import Source, discover, read
@@ -156,7 +154,6 @@ def test_directory_walk_is_recursive_sorted_and_filtered(tmp_path: Path) -> None
 
 def test_stdin_is_sniffed_as_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
-    import sys
 
     data = b'{"text": "One."}\n{"text": "Two."}\n'
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))

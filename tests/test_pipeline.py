@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
+
+from badinput import EXPECTED_REJECTIONS, GOOD_ARTICLES, SIZE_LIMIT, make_bad_input_dir
 
 from westphalia.config import IngestSettings
 from westphalia.errors import ExitCode
 from westphalia.pipeline import run
-
-sys.path.insert(0, str(Path(__file__).parent))
-from badinput import EXPECTED_REJECTIONS, GOOD_ARTICLES, SIZE_LIMIT, make_bad_input_dir  # noqa: E402
 
 STORY = "Kenya and Uganda agreed on Friday to build a new rail link between Kampala and the port of Mombasa, officials said after talks."
 

@@ -32,7 +32,30 @@ from ..model import Actor
 from ..parse import Phrase
 
 SECTORS = frozenset(
-    ["GOV", "MIL", "REB", "OPP", "CVL", "BUS", "MED", "JUD", "LEG", "COP", "SPY", "EDU", "REL", "LAB", "REF", "HLH", "AGR", "ELI", "IGO", "NGO", "UAF", "ENV"]
+    [
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "CVL",
+        "BUS",
+        "MED",
+        "JUD",
+        "LEG",
+        "COP",
+        "SPY",
+        "EDU",
+        "REL",
+        "LAB",
+        "REF",
+        "HLH",
+        "AGR",
+        "ELI",
+        "IGO",
+        "NGO",
+        "UAF",
+        "ENV",
+    ]
 )  # CAMEO sector codes the engine emits
 UNKNOWN_COUNTRY = "---"
 

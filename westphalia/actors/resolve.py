@@ -78,7 +78,10 @@ def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_
         parse.matches, key=lambda m: (-(m.end - m.start), m.start, priority.get(m.key[0], 3))
     ):
         span = set(range(match.start, match.end))
-        if span & taken or _inside_longer_person(match.start, match.end, person_ents, parse):
+        is_country = match.key.startswith("c:")
+        if span & taken or (
+            is_country and _inside_longer_person(match.start, match.end, person_ents, parse)
+        ):
             continue
         unit = _unit_from_key(match.key, match.start, match.end, gazetteer, published)
         if (
