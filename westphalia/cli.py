@@ -319,6 +319,99 @@ def _print_mentions(rows: list[dict[str, Any]]) -> None:
         out.print(Text(f"{r['actor_code']:<10} {r['resolved_by']:<16} ", style="cyan") + sentence)
 
 
+@app.command()
+def events(
+    store: StoreOpt = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source actor code or prefix (RUS, RUSGOV).")
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor code or prefix.")] = None,
+    dyad: Annotated[
+        str | None, typer.Option(help="Both directions between two actors: RUS-PAK.")
+    ] = None,
+    code: Annotated[str | None, typer.Option(help="CAMEO event code, e.g. 042.")] = None,
+    root: Annotated[str | None, typer.Option(help="CAMEO root, e.g. 19.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option(help="Last date YYYY-MM-DD.")] = None,
+    story: Annotated[str | None, typer.Option(help="Story id or prefix.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many events.")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List coded events with their evidence sentences."""
+    settings = _settings(config, set_, store__path=store)
+    pair = tuple(dyad.upper().split("-", 1)) if dyad else None
+    if pair is not None and len(pair) != 2:
+        raise typer.BadParameter("--dyad takes two actor codes joined by a hyphen, e.g. RUS-PAK")
+    with _open_existing(settings.store.path) as db:
+        rows = db.events(
+            source=source, target=target, dyad=pair, code=code, root=root, start=_day(from_, "--from"),
+            end=_day(to, "--to"), story=story, limit=limit,
+        )  # fmt: skip
+    if as_json:
+        _print_jsonl(rows)
+        return
+    table = Table(
+        "id",
+        "date",
+        "source",
+        "target",
+        "code",
+        "Goldstein",
+        "n",
+        "sentence",
+        title="Events",
+        title_justify="left",
+    )
+    for r in rows:
+        table.add_row(r["id"], _date(r["date"]), r["source"], r["target"], r["code"], f"{r['goldstein'] or 0:+.1f}",
+                      str(r["count"]), r["sentence"] or "")  # fmt: skip
+    out.print(table)
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise typer.BadParameter(f"{option} takes a date YYYY-MM-DD, got {value!r}") from e
+
+
+@app.command()
+def show(
+    event_id: Annotated[str, typer.Argument(help="Event id (or a unique prefix).")],
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one event: its sentence with the source, target and trigger highlighted."""
+    settings = _settings(config, set_, store__path=store)
+    with _open_existing(settings.store.path) as db:
+        row = db.event(event_id)
+    if row is None:
+        raise FatalError(
+            f"No event with the id {event_id!r} (or the prefix matches several). List them with `westphalia events`."
+        )
+    if as_json:
+        _print_jsonl([row])
+        return
+    sentence = Text(row["sentence"])
+    base = row["sentence_start"]
+    for start, end, style in ((row["source_start"], row["source_end"], "bold green"),
+                              (row["target_start"], row["target_end"], "bold red"),
+                              (row["trigger_start"], row["trigger_end"], "bold reverse")):  # fmt: skip
+        if start is not None:
+            sentence.stylize(style, start - base, end - base)
+    out.print(f"{row['source']} -> {row['target']}  {row['code']} ({row['plover']}, Goldstein {row['goldstein']:+.1f}, "
+              f"quad {row['quad_class']})  {_date(row['date'])} [{row['date_precision']}]  x{row['count']}", highlight=False)  # fmt: skip
+    out.print(sentence)
+    out.print(f"pattern {row['pattern']} · confidence {row['confidence']:.2f} · article {row['article_id']} "
+              f"· story {row['story_id']}" + (f" · in {row['place'] or row['location']}" if row["location"] else ""), highlight=False)  # fmt: skip
+
+
 @app.command("eval")
 def eval_(
     gold: Annotated[
@@ -327,26 +420,37 @@ def eval_(
             help="Gold JSONL (PLOVER gold-standard format).", exists=True, dir_okay=False
         ),
     ],
+    predictions: Annotated[
+        Path | None, typer.Option("--predictions", help="Write the coded events here (JSONL).")
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score actor recognition against a gold file (each record coded on its own)."""
-    from .evaluate import evaluate_actors
+    """Code each gold record on its own and print precision, recall and F1."""
+    from .evaluate import evaluate
 
-    scores = evaluate_actors(gold, settings=_settings(config, set_))
-    row = {"records": scores.records, "expected": scores.expected, "found": scores.found,
-           "matched": scores.matched, "actor_recall": round(scores.recall, 4),
-           "actor_precision": round(scores.precision, 4)}  # fmt: skip
+    events, actors = evaluate(gold, settings=_settings(config, set_))
+    if predictions is not None:
+        predictions.write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in events.predictions)
+        )
+    rows = [{"measure": name, **prf.as_dict()} for name, prf in events.scores.items()]
+    rows.append({"measure": "actors, country level", "precision": round(actors.precision, 4),
+                 "recall": round(actors.recall, 4), "matched": actors.matched, "expected": actors.expected,
+                 "found": actors.found})  # fmt: skip
     if as_json:
-        _print_jsonl([row])
+        _print_jsonl(rows)
         return
-    out.print(
-        f"actors (country level, {scores.records} records): recall {scores.recall:.3f} "
-        f"({scores.matched}/{scores.expected} expected found), precision {scores.precision:.3f} "
-        f"({scores.matched}/{scores.found} found expected)",
-        highlight=False,
+    title = f"{gold.name}: {events.records} records ({events.cameo_records} with CAMEO codes)"
+    table = Table(
+        "measure", "precision", "recall", "F1", "tp", "fp", "fn", title=title, title_justify="left"
     )
+    for r in rows:
+        f1 = f"{r['f1']:.3f}" if "f1" in r else ""
+        table.add_row(r["measure"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f1,
+                      str(r.get("tp", r.get("matched"))), str(r.get("fp", "")), str(r.get("fn", "")))  # fmt: skip
+    out.print(table)
 
 
 def _open_existing(path: Path) -> Store:

@@ -15,8 +15,61 @@ from typing import Any
 
 from .actors import extract_actors, load_gazetteer
 from .config import Settings
+from .events import extract_events, load_lexicon, ontology
 from .normalize import clean_text
 from .parse import Parser
+
+Triple = tuple[str, str, str]
+
+
+@dataclass(slots=True)
+class PRF:
+    """Precision, recall and F1 over sets of items compared record by record."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, expected: set, found: set) -> None:
+        self.tp += len(expected & found)
+        self.fp += len(found - expected)
+        self.fn += len(expected - found)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}  # fmt: skip
+
+
+@dataclass(slots=True)
+class EventScores:
+    records: int = 0
+    cameo_records: int = 0  # records whose every expected event has a CAMEO code
+    scores: dict[str, PRF] = field(default_factory=dict)
+    predictions: list[dict[str, Any]] = field(default_factory=list)
+    by_rule: dict[str, list[int]] = field(default_factory=dict)  # rule -> [correct, coded]
+
+    def calibration(self) -> dict[str, float]:
+        """Per coding rule, the smoothed share of its events that are right at country level:
+        (correct + 1) / (coded + 2), the confidence the coder gives that rule's events."""
+        return {
+            rule: round((ok + 1) / (n + 2), 3) for rule, (ok, n) in sorted(self.by_rule.items())
+        }
+
+    def score(self, name: str) -> PRF:
+        return self.scores.setdefault(name, PRF())
 
 
 @dataclass(slots=True)
@@ -51,28 +104,94 @@ def country(code: str) -> str:
     return code[:3]
 
 
-def evaluate_actors(gold: Path, *, settings: Settings) -> ActorScores:
+def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScores]:
+    """Code every gold record on its own and score events and actors against it."""
     gazetteer = load_gazetteer(user_dictionary=settings.actors.user_dictionary)
-    parser = Parser(settings.parse, gazetteer.phrases())
+    lexicon = load_lexicon(user_patterns=settings.events.user_patterns)
+    types = ontology()
     records = list(read_gold(gold))
     texts = [(r["id"], clean_text(r["text"], settings=settings.normalize)) for r in records]
-    scores = ActorScores()
-    for record, parse in zip(records, parser.parse(texts), strict=True):
+    with Parser(settings.parse, gazetteer.phrases()) as parser:
+        parses = list(parser.parse(texts))
+    scores, actor_scores = EventScores(), ActorScores()
+    for record, parse in zip(records, parses, strict=True):
         published = _date(record.get("date"))
-        found = {
-            country(m.actor_code)
-            for m in extract_actors(parse, gazetteer=gazetteer, published=published)
+        mentions = extract_actors(parse, gazetteer=gazetteer, published=published)
+        events = extract_events(
+            parse, mentions, lexicon=lexicon, story_id=record["id"], published=published
+        )
+        found = [(e.source, e.target, e.code) for e in events]
+        _score_rules(scores, record, events, types)
+        scores.predictions.append({"id": record["id"], "events": [
+            {"source": s, "target": t, "code": c, "plover": types[c].plover if c in types else None}
+            for s, t, c in dict.fromkeys(found)]})  # fmt: skip
+        _score_record(scores, record, found, types)
+        _score_actors(actor_scores, record, {country(m.actor_code) for m in mentions})
+    return scores, actor_scores
+
+
+def _plover(code: str, types: dict) -> str:
+    return f"PLOVER:{types[code].plover}" if code in types else f"CAMEO:{code}"
+
+
+def _score_record(
+    scores: EventScores, record: dict[str, Any], found: list[Triple], types: dict
+) -> None:
+    expected = record["expected"]
+    scores.records += 1
+    gold_full = {(e["source"], e["target"], e["code"]) for e in expected}
+    ours_full = {(s, t, _plover(c, types)) for s, t, c in found}
+    scores.score("triples, full actor codes, PLOVER type").add(gold_full, ours_full)
+    scores.score("triples, country level, PLOVER type").add(
+        {(country(s), country(t), c) for s, t, c in gold_full},
+        {(country(s), country(t), c) for s, t, c in ours_full},
+    )
+    scores.score("PLOVER type only").add(
+        {e["code"] for e in expected}, {c for _, _, c in ours_full}
+    )
+    if expected and all(e.get("cameo_code") for e in expected):
+        scores.cameo_records += 1
+        gold_root = {
+            (country(e["source"]), country(e["target"]), e["cameo_code"][:2]) for e in expected
         }
-        expected = {country(c) for e in record["expected"] for c in (e["source"], e["target"]) if c}
-        scores.records += 1
-        scores.expected += len(expected)
-        scores.found += len(found)
-        scores.matched += len(expected & found)
-        if expected != found:
-            scores.misses.append(
-                {"id": record["id"], "expected": sorted(expected), "found": sorted(found)}
-            )
-    return scores
+        scores.score("triples, country level, CAMEO root").add(
+            gold_root, {(country(s), country(t), c[:2]) for s, t, c in found}
+        )
+        scores.score("CAMEO code only").add(
+            {e["cameo_code"] for e in expected}, {c for _, _, c in found}
+        )
+        scores.score("CAMEO root only").add(
+            {e["cameo_code"][:2] for e in expected}, {c[:2] for _, _, c in found}
+        )
+
+
+def _score_rules(scores: EventScores, record: dict[str, Any], events: list, types: dict) -> None:
+    gold = {(country(e["source"]), country(e["target"]), e["code"]) for e in record["expected"]}
+    for event in events:
+        tally = scores.by_rule.setdefault(rule_of(event.pattern), [0, 0])
+        tally[0] += (
+            country(event.source),
+            country(event.target),
+            _plover(event.code, types),
+        ) in gold
+        tally[1] += 1
+
+
+def rule_of(pattern: str) -> str:
+    """The coding rule of an event's pattern string ("verb+object:057:sign +deal" -> "verb+object")."""
+    return pattern.split(":", 1)[0]
+
+
+def _score_actors(scores: ActorScores, record: dict[str, Any], found: set[str]) -> None:
+    expected = {country(c) for e in record["expected"] for c in (e["source"], e["target"]) if c}
+    scores.records += 1
+    scores.expected += len(expected)
+    scores.found += len(found)
+    scores.matched += len(expected & found)
+    if expected != found:
+        scores.misses.append(
+            {"id": record["id"], "expected": sorted(expected), "found": sorted(found)}
+        )
 
 
 def _date(value: Any) -> date | None:

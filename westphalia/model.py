@@ -190,13 +190,15 @@ class Event:
     confidence: float
     date: date | None = None
     date_precision: str = "unknown"  # day | month | year | publication | unknown
-    location: str | None = None
+    location: str | None = None  # country code of where it happened
+    place: str | None = None  # the place as named ("Moscow")
+    count: int = 1  # times the story's articles state it
 
     @property
     def id(self) -> str:
-        return content_id(
-            self.story_id, self.source, self.target, self.code, str(self.sentence_index)
-        )
+        # One event per story: the same dyad, code and date stated again (by a duplicate
+        # article or a repeated paragraph) is the same event.
+        return content_id(self.story_id, self.source, self.target, self.code, str(self.date))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,3 +209,4 @@ class Quote:
     speaker_code: str | None
     speaker_span: Span | None
     direct: bool
+    text: str = ""

@@ -8,8 +8,11 @@ all as character offsets into the article's normalized text. No spaCy object lea
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.pool
+import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from .config import ParseSettings
@@ -72,13 +75,24 @@ class Parse:
         return [t for t in self.tokens if t.head == i and t.i != i]
 
 
+# Below this many texts a batch is parsed in this process: starting the worker processes
+# (each loads the model and builds the matchers, about 3 s) only pays off on larger batches.
+MIN_PARALLEL_TEXTS = 64
+
+
 class Parser:
-    """A loaded spaCy pipeline with phrase matchers; reuse it across batches."""
+    """A loaded spaCy pipeline with phrase matchers; reuse it across batches, then `close()`.
+
+    With `settings.processes` > 1 (0: one per core, at most 4), large batches are split
+    across worker processes that each load the model once; results come back in order.
+    """
 
     def __init__(self, settings: ParseSettings, phrases: Sequence[Phrase] = ()) -> None:
         from spacy.matcher import PhraseMatcher
 
         self.settings = settings
+        self._phrases = tuple(phrases)
+        self._pool: multiprocessing.pool.Pool | None = None
         try:
             self.nlp = _load(settings.model)
         except OSError as e:
@@ -95,9 +109,43 @@ class Parser:
             matcher = self._exact if exact else self._lower
             matcher.add(key, list(self.nlp.tokenizer.pipe(texts)))
 
+    @property
+    def processes(self) -> int:
+        wanted = self.settings.processes or min(os.cpu_count() or 1, 4)
+        return max(1, wanted)
+
     def parse(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse]:
         """Parse (article id, normalized text) pairs, in order."""
         pairs = list(items)
+        workers = self.processes
+        if workers > 1 and len(pairs) >= MIN_PARALLEL_TEXTS:
+            size = max(1, -(-len(pairs) // (workers * 2)))  # two chunks per worker balance the load
+            chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
+            for result in self._workers().imap(_parse_chunk, chunks):
+                yield from result
+            return
+        yield from self._parse_here(pairs)
+
+    def _workers(self) -> multiprocessing.pool.Pool:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
+            one = replace(self.settings, processes=1)
+            self._pool = context.Pool(self.processes, _init_worker, (one, self._phrases))
+        return self._pool
+
+    def __enter__(self) -> Parser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def _parse_here(self, pairs: list[tuple[str, str]]) -> Iterator[Parse]:
         docs = self.nlp.pipe((text for _, text in pairs), batch_size=self.settings.batch_size)
         for (article_id, text), doc in zip(pairs, docs, strict=True):
             yield self._convert(article_id, text, doc)
@@ -136,6 +184,19 @@ class Parser:
             )
         )
         return Parse(article_id, text, tuple(sentences), tokens, entities, matches)
+
+
+_WORKER: Parser | None = None
+
+
+def _init_worker(settings: ParseSettings, phrases: tuple[Phrase, ...]) -> None:
+    global _WORKER
+    _WORKER = Parser(settings, phrases)
+
+
+def _parse_chunk(pairs: list[tuple[str, str]]) -> list[Parse]:
+    assert _WORKER is not None, "worker not initialised"
+    return list(_WORKER._parse_here(pairs))
 
 
 @cache

@@ -22,6 +22,8 @@ from .actors import extract_actors
 from .config import Settings
 from .dedupe import DedupeIndex, Match, dedupe
 from .errors import Errors, ExitCode, InputError
+from .events import extract_events
+from .events.quotes import extract_quotes
 from .ingest import Source
 from .model import Article, Rejection, Stage, content_id
 from .normalize import normalize
@@ -29,6 +31,7 @@ from .store import Batch, Store
 
 if TYPE_CHECKING:
     from .actors import Gazetteer
+    from .events import Lexicon
     from .parse import Parser
 
 INTERNAL_CODE = "E901"
@@ -100,6 +103,7 @@ def run(
         runner.flush()
         status = "done"
     finally:
+        runner.close()
         counts = store.counts()
         summary.articles_total, summary.stories_total = counts["articles"], counts["stories"]
         summary.seconds = round(time.perf_counter() - started, 3)
@@ -135,6 +139,10 @@ class _Runner:
         )
         self.batch = Batch(summary.run_id)
         self._annotator: _Annotator | None = None
+
+    def close(self) -> None:
+        if self._annotator is not None:
+            self._annotator.parser.close()
 
     def add(self, item: Article | Rejection) -> None:
         self.summary.read += 1
@@ -176,7 +184,7 @@ class _Runner:
                 summary.near_duplicates += assignment.match is Match.NEAR
                 summary.new_stories += assignment.match is Match.NEW
             seen.add(key)
-        fresh = [a for a, s in batch.articles if s.match is not Match.EXACT]
+        fresh = [(a, s.story_id) for a, s in batch.articles if s.match is not Match.EXACT]
         if fresh:
             self._annotator = self._annotator or _Annotator(self.settings)
             self._annotator.annotate(fresh, batch, strict=self.strict)
@@ -189,16 +197,21 @@ class _Runner:
 
 
 class _Annotator:
-    """The parse and actor stages over the new articles of a batch (spaCy loads on first use)."""
+    """The parse, actor and event stages over the new articles of a batch (spaCy loads on
+    first use)."""
 
     def __init__(self, settings: Settings) -> None:
         from .actors import load_gazetteer
+        from .events import load_lexicon
         from .parse import Parser
 
         self.gazetteer: Gazetteer = load_gazetteer(user_dictionary=settings.actors.user_dictionary)
+        self.lexicon: Lexicon = load_lexicon(user_patterns=settings.events.user_patterns)
         self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
 
-    def annotate(self, articles: list[Article], batch: Batch, *, strict: bool) -> None:
+    def annotate(self, fresh: list[tuple[Article, str]], batch: Batch, *, strict: bool) -> None:
+        articles = [a for a, _ in fresh]
+        story_of = {a.id: story for a, story in fresh}
         try:
             parses = list(self.parser.parse((a.id, a.text) for a in articles))
         except Exception:
@@ -214,14 +227,18 @@ class _Annotator:
                     )
         published = {a.id: a.published for a in articles}
         for parse in parses:
+            day = published[parse.article_id]
             batch.sentences.extend(parse.sentences)
-            mentions = extract_actors(
-                parse, gazetteer=self.gazetteer, published=published[parse.article_id]
-            )
+            mentions = extract_actors(parse, gazetteer=self.gazetteer, published=day)
             batch.mentions.extend(mentions)
             for mention in mentions:
                 if mention.actor_code not in batch.actors:
                     batch.actors[mention.actor_code] = self.gazetteer.actor(mention.actor_code)
+            story = story_of[parse.article_id]
+            batch.events.extend(
+                extract_events(parse, mentions, lexicon=self.lexicon, story_id=story, published=day)
+            )
+            batch.quotes.extend(extract_quotes(parse, mentions))
 
 
 def _items(

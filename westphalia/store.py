@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import pyarrow as pa
 from .config import DedupeSettings
 from .dedupe import SHINGLE_HASH, Assignment, DedupeIndex, Match, signature, text_minhash
 from .errors import Errors, StoreError
-from .model import Actor, Article, Mention, Rejection, Sentence, Story
+from .model import Actor, Article, Event, Mention, Quote, Rejection, Sentence, Story
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -103,6 +103,19 @@ MIGRATIONS += (
         "ALTER TABLE mentions ADD COLUMN entity VARCHAR NOT NULL DEFAULT '';",
     ),
 )
+MIGRATIONS += (
+    (
+        4,
+        "events carry place, Goldstein, QuadClass and PLOVER; quotes are keyed by id",
+        """
+        ALTER TABLE events ADD COLUMN place VARCHAR;
+        ALTER TABLE events ADD COLUMN goldstein DOUBLE;
+        ALTER TABLE events ADD COLUMN quad_class INTEGER;
+        ALTER TABLE events ADD COLUMN plover VARCHAR;
+        ALTER TABLE quotes ADD COLUMN text VARCHAR;
+        """,
+    ),
+)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LEAD_CHARS = 100  # text shown for a story whose canonical article has no title
 _DEDUPE_META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if these match
@@ -123,6 +136,8 @@ class Batch:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.occurrences) + len(self.rejections)
@@ -254,6 +269,8 @@ class Store:
             self._insert("sentences", _sentence_rows(batch), "OR IGNORE")
             self._insert("mentions", _mention_rows(batch), "OR IGNORE")
             self._insert("actors", _actor_rows(batch), "OR IGNORE")
+            self._insert("quotes", _quote_rows(batch), "OR IGNORE")
+            self._upsert_events(batch.events)
             if batch.occurrences:
                 self._clear_rejections(batch.occurrences)
 
@@ -262,6 +279,21 @@ class Store:
             return
         with self._registered("_rows", rows):
             self.con.execute(f"INSERT {conflict} INTO {table} BY NAME SELECT * FROM _rows")
+
+    def _upsert_events(self, events: list[Event]) -> None:
+        """Store each event once per story; a restatement adds to its count."""
+        merged: dict[str, Event] = {}
+        for event in events:
+            known = merged.get(event.id)
+            merged[event.id] = replace(known, count=known.count + 1) if known else event
+        rows = _event_rows(list(merged.values()))
+        if rows.num_rows == 0:
+            return
+        with self._registered("_events", rows):
+            self.con.execute(
+                "INSERT INTO events BY NAME SELECT * FROM _events "
+                "ON CONFLICT (id) DO UPDATE SET count = events.count + EXCLUDED.count"
+            )
 
     def _clear_rejections(self, articles: Iterable[Article]) -> None:
         """An item that now yields an article is no longer rejected."""
@@ -323,6 +355,52 @@ class Store:
             """,
             [article_id],
         )
+
+    def events(
+        self, *, source: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
+        code: str | None = None, root: str | None = None, start: date | None = None, end: date | None = None,
+        story: str | None = None, limit: int | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Events with their evidence sentence; actor filters match code prefixes ("RUS" matches
+        "RUSGOV"); a dyad matches both directions."""
+        where, params = ["TRUE"], []
+        for column, value in (("e.source", source), ("e.target", target)):
+            if value:
+                where.append(f"starts_with({column}, ?)")
+                params.append(value)
+        if dyad:
+            where.append(
+                "((starts_with(e.source, ?) AND starts_with(e.target, ?)) OR (starts_with(e.source, ?) AND starts_with(e.target, ?)))"
+            )
+            params += [dyad[0], dyad[1], dyad[1], dyad[0]]
+        for clause, value in (("e.code = ?", code), ("left(e.code, 2) = ?", root), ("e.date >= ?", start),
+                              ("e.date <= ?", end), ("starts_with(e.story_id, ?)", story)):  # fmt: skip
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        sql = f"""
+            SELECT e.id, e.date, e.date_precision, e.source, e.target, e.code, e.quad_class, e.goldstein,
+                   e.plover, e.count, e.confidence, e.location, e.place, e.pattern, e.story_id, e.article_id,
+                   e.sentence_idx, s.text AS sentence
+            FROM events e LEFT JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx
+            WHERE {" AND ".join(where)}
+            ORDER BY e.date NULLS LAST, e.story_id, e.sentence_idx, e.code
+            LIMIT ?
+        """
+        return self.query(sql, [*params, limit if limit is not None else 2**62])
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event (by id or unique id prefix) with its sentence and spans."""
+        rows = self.query(
+            """
+            SELECT e.*, s.text AS sentence, s.start_char AS sentence_start, a.title, a.published
+            FROM events e JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx
+            JOIN articles a ON a.id = e.article_id
+            WHERE starts_with(e.id, ?) LIMIT 2
+            """,
+            [event_id],
+        )
+        return rows[0] if len(rows) == 1 else None
 
     def rejections(self) -> list[dict[str, Any]]:
         return self.query(
@@ -442,6 +520,54 @@ def _actor_rows(batch: Batch) -> pa.Table:
         "country": [a.country for a in rows],
         "sectors": pa.array([list(a.sectors) for a in rows], type=pa.list_(pa.string())),
         "kind": [a.kind for a in rows],
+    })  # fmt: skip
+
+
+def _event_rows(events: list[Event]) -> pa.Table:
+    from .events import ontology, quad_class
+
+    types = ontology()
+    i32 = pa.int32()
+    return pa.table({
+        "id": [e.id for e in events],
+        "article_id": [e.article_id for e in events],
+        "story_id": [e.story_id for e in events],
+        "sentence_idx": pa.array([e.sentence_index for e in events], type=i32),
+        "source": [e.source for e in events],
+        "target": [e.target for e in events],
+        "code": [e.code for e in events],
+        "trigger_start": pa.array([e.trigger.start for e in events], type=i32),
+        "trigger_end": pa.array([e.trigger.end for e in events], type=i32),
+        "source_start": pa.array([e.source_span.start if e.source_span else None for e in events], type=i32),
+        "source_end": pa.array([e.source_span.end if e.source_span else None for e in events], type=i32),
+        "target_start": pa.array([e.target_span.start if e.target_span else None for e in events], type=i32),
+        "target_end": pa.array([e.target_span.end if e.target_span else None for e in events], type=i32),
+        "pattern": [e.pattern for e in events],
+        "confidence": pa.array([e.confidence for e in events], type=pa.float64()),
+        "date": pa.array([e.date for e in events], type=pa.date32()),
+        "date_precision": [e.date_precision for e in events],
+        "location": [e.location for e in events],
+        "place": [e.place for e in events],
+        "count": pa.array([e.count for e in events], type=i32),
+        "goldstein": pa.array([types[e.code].goldstein if e.code in types else None for e in events], type=pa.float64()),
+        "quad_class": pa.array([quad_class(e.code) for e in events], type=i32),
+        "plover": [types[e.code].plover if e.code in types else None for e in events],
+    })  # fmt: skip
+
+
+def _quote_rows(batch: Batch) -> pa.Table:
+    rows = batch.quotes
+    i32 = pa.int32()
+    return pa.table({
+        "article_id": [q.article_id for q in rows],
+        "sentence_idx": pa.array([q.sentence_index for q in rows], type=i32),
+        "start_char": pa.array([q.span.start for q in rows], type=i32),
+        "end_char": pa.array([q.span.end for q in rows], type=i32),
+        "speaker_code": [q.speaker_code for q in rows],
+        "speaker_start": pa.array([q.speaker_span.start if q.speaker_span else None for q in rows], type=i32),
+        "speaker_end": pa.array([q.speaker_span.end if q.speaker_span else None for q in rows], type=i32),
+        "direct": pa.array([q.direct for q in rows], type=pa.bool_()),
+        "text": [q.text for q in rows],
     })  # fmt: skip
 
 

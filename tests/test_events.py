@@ -1,0 +1,106 @@
+"""The event coder's mechanisms, on sentences written for these tests (small fake lexicon)."""
+
+from __future__ import annotations
+
+import pytest
+from fakes import GAZ, LEXICON_ENTRIES
+
+from westphalia.actors import extract_actors
+from westphalia.config import ParseSettings
+from westphalia.events.coder import extract_events
+from westphalia.events.lexicon import build_lexicon
+from westphalia.parse import Parser
+
+LEX = build_lexicon(LEXICON_ENTRIES)
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    return Parser(ParseSettings(), GAZ.phrases())
+
+
+def code(parser: Parser, text: str) -> list[tuple[str, str, str]]:
+    parse = next(parser.parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=GAZ)
+    return [
+        (e.source, e.target, e.code)
+        for e in extract_events(parse, mentions, lexicon=LEX, story_id="s1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian FM Sergey Lavrov visited Pakistan on Tuesday.", ("RUSGOV", "PAK", "042")),
+        ("China hosted Pakistani officials in Beijing.", ("CHN", "PAKGOV", "043")),
+        ("Pakistan signed a defence agreement with Russia.", ("PAK", "RUS", "057")),
+        ("Russia imposed sanctions on the United States.", ("RUS", "USA", "163")),
+        ("China accused the United States of spying.", ("CHN", "USA", "112")),
+        ("Russian troops shelled Pakistani positions.", ("RUSMIL", "PAK", "190")),
+    ],
+)
+def test_verb_patterns_with_objects_and_prepositions(parser, text, expected) -> None:
+    assert expected in code(parser, text)
+
+
+def test_negation_suppresses_the_event(parser) -> None:
+    assert code(parser, "Pakistan did not sign the agreement with Russia.") == []
+
+
+def test_passive_by_agent_is_the_source(parser) -> None:
+    assert ("RUS", "PAK", "190") in code(parser, "Pakistan was attacked by Russia.")
+
+
+def test_coordination_yields_an_event_per_actor(parser) -> None:
+    found = code(parser, "Russia and China praised Pakistan.")
+    assert ("RUS", "PAK", "051") in found and ("CHN", "PAK", "051") in found
+
+
+def test_reciprocal_event_without_a_target(parser) -> None:
+    found = code(parser, "Russia and Pakistan signed a memorandum.")
+    assert ("RUS", "PAK", "057") in found and ("PAK", "RUS", "057") in found
+
+
+def test_intent_is_coded_as_intent_not_as_the_deed(parser) -> None:
+    found = code(parser, "Russia agreed to visit Pakistan next year.")
+    assert ("RUS", "PAK", "036") in found and ("RUS", "PAK", "042") not in found
+
+
+def test_appeal_is_coded_as_an_appeal(parser) -> None:
+    found = code(parser, "China urged Pakistan to meet Russia.")
+    assert ("CHN", "PAK", "026") in found
+    assert ("PAK", "RUS", "040") not in found
+
+
+def test_reported_speech_codes_the_embedded_event(parser) -> None:
+    assert ("RUS", "PAK", "190") in code(parser, "China said Russia attacked Pakistan.")
+
+
+def test_eventive_noun_with_light_verb(parser) -> None:
+    assert ("RUS", "PAK", "062") in code(parser, "Russia held a joint drill with Pakistan.") or (
+        "RUS",
+        "PAK",
+        "062",
+    ) in code(parser, "Russia conducted a drill with Pakistan.")
+
+
+def test_eventive_noun_with_of_and_to(parser) -> None:
+    assert ("RUSGOV", "PAK", "042") in code(
+        parser, "The visit of the Russian FM Sergey Lavrov to Pakistan ended."
+    )
+
+
+def test_evidence_is_kept(parser) -> None:
+    text = "Russian FM Sergey Lavrov visited Pakistan."
+    parse = next(parser.parse([("a1", text)]))
+    (event,) = extract_events(
+        parse, extract_actors(parse, gazetteer=GAZ), lexicon=LEX, story_id="s1"
+    )
+    assert event.trigger.of(text) == "visited"
+    assert event.source_span.of(text) == "Russian FM Sergey Lavrov"
+    assert event.target_span.of(text) == "Pakistan"
+    assert event.pattern == "verb:042:visit"
+
+
+def test_reported_speech_is_also_the_speakers_statement(parser) -> None:
+    assert ("CHN", "PAK", "010") in code(parser, "China said Russia attacked Pakistan.")
