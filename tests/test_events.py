@@ -104,3 +104,16 @@ def test_evidence_is_kept(parser) -> None:
 
 def test_reported_speech_is_also_the_speakers_statement(parser) -> None:
     assert ("CHN", "PAK", "010") in code(parser, "China said Russia attacked Pakistan.")
+
+
+def test_modal_recommendation_is_not_a_deed_and_will_is_intent(parser) -> None:
+    assert code(parser, "Russia and Pakistan must sign a memorandum.") == []
+    assert ("RUS", "PAK", "036") in code(parser, "Russia will visit Pakistan.")
+
+
+def test_counted_pair_noun_is_reciprocal(parser) -> None:
+    found = code(
+        parser,
+        "Russia and Pakistan were rivals. In 2014 the two former rivals signed a memorandum.",
+    )
+    assert ("RUS", "PAK", "057") in found and ("PAK", "RUS", "057") in found

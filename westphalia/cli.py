@@ -423,6 +423,12 @@ def eval_(
     predictions: Annotated[
         Path | None, typer.Option("--predictions", help="Write the coded events here (JSONL).")
     ] = None,
+    calibrate: Annotated[
+        Path | None,
+        typer.Option(
+            "--calibrate", help="Write per-rule confidence (YAML) measured on this gold set."
+        ),
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
@@ -434,6 +440,12 @@ def eval_(
     if predictions is not None:
         predictions.write_text(
             "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in events.predictions)
+        )
+    if calibrate is not None:
+        header = f"# Share of each coding rule's events right at country level on {gold.name}: (ok+1)/(n+2)\n"
+        table = events.calibration()
+        calibrate.write_text(
+            header + "".join(f"{rule}: {value}\n" for rule, value in table.items())
         )
     rows = [{"measure": name, **prf.as_dict()} for name, prf in events.scores.items()]
     rows.append({"measure": "actors, country level", "precision": round(actors.precision, 4),

@@ -95,7 +95,25 @@ def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_
             units.append(unit)
             taken |= span
     units += _persons(parse, units, taken, person_ents)
+    units += _pair_phrases(parse, taken)
     return sorted(units, key=lambda u: u.start)
+
+
+def _pair_phrases(parse: Parse, taken: set[int]) -> list[_Unit]:
+    """ "the two former rivals", "both neighbours": a plural noun counted as two or both."""
+    pairs = []
+    for token in parse.tokens:
+        head = parse.tokens[token.head]
+        if (token.text.lower() in ("two", "both") and token.dep in ("nummod", "det", "predet")
+                and head.tag == "NNS" and head.i > token.i and not taken & set(range(token.i, head.i + 1))):  # fmt: skip
+            start = (
+                token.i - 1
+                if token.i and parse.tokens[token.i - 1].text.lower() == "the"
+                else token.i
+            )
+            pairs.append(_Unit("pair", start, head.i + 1, via="pair"))
+            taken.update(range(start, head.i + 1))
+    return pairs
 
 
 def _inside_longer_person(start: int, end: int, person_ents: Iterable, parse: Parse) -> bool:

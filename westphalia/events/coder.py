@@ -70,6 +70,11 @@ INTENT_VERBS = frozenset(
         "wish",
     ]
 )
+INTENT_ADJECTIVES = frozenset(
+    ["willing", "ready", "prepared", "eager", "determined", "keen", "committed", "poised"]
+)
+THREAT_VERBS = frozenset(["threaten", "warn"])
+REFUSAL_VERBS = frozenset(["refuse", "decline", "reject"])
 APPEAL_VERBS = frozenset(
     ["urge", "call", "ask", "appeal", "press", "request", "implore", "encourage", "invite"]
 )
@@ -77,6 +82,7 @@ NEGATING_VERBS = frozenset(["fail", "refuse", "decline"])
 SAY_VERBS = frozenset(
     ["say", "tell", "add", "state", "announce", "claim", "declare", "insist", "report"]
 )
+_SPEAKER_PRONOUNS = frozenset({"it", "they", "we"})
 STATEMENT = "010"  # CAMEO "make statement", for the speaker of reported speech
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
@@ -85,6 +91,9 @@ _INTENT_CODE = {"01": "030", "02": "030", "03": "030", "04": "036", "05": "032",
                 "07": "033", "08": "035", "09": "030", "10": "030", "11": "030", "12": "030",
                 "13": "130", "14": "130", "15": "130", "16": "131", "17": "137", "18": "138",
                 "19": "138", "20": "138"}  # fmt: skip
+# A threat to do an action of a root -> CAMEO 13x; a refusal -> 12x.
+_THREAT_CODE = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
+_REFUSAL_CODE = {"04": "125", "06": "121", "07": "122", "08": "124"}
 # An appeal for an action of a root -> CAMEO 02x.
 _APPEAL_CODE = {"04": "026", "05": "022", "06": "021", "07": "023", "08": "025"}
 
@@ -121,11 +130,23 @@ class _Actors:
         for t in self._conjuncts(token):
             here = self.at.get(t.i) or [m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
                                          for m in self.at.get(c.i, [])]  # fmt: skip
+            if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
+                here = self._speaker_of(t)
             if not here:
                 here = [m for p in self.kids(t, "prep") if p.text.lower() == "of"
                         for o in self.kids(p, "pobj") for m in self.of(o)]  # fmt: skip
             found += [m for m in here if m not in found]
         return found
+
+    def _speaker_of(self, pronoun: Token) -> list[Mention]:
+        """ "X said it would ...": `it` is X when the clause is what X said."""
+        clause = self.parse.tokens[pronoun.head]
+        while clause.dep in ("xcomp", "conj") and clause.head != clause.i:
+            clause = self.parse.tokens[clause.head]
+        speech = self.parse.tokens[clause.head]
+        if clause.dep != "ccomp" or speech.lemma.lower() not in SAY_VERBS:
+            return []
+        return [m for s in self.kids(speech, "nsubj") for m in self.at.get(s.i, [])]
 
     def kids(self, token: Token, *deps: str) -> list[Token]:
         return [c for c in self.children.get(token.i, []) if c.dep in deps]
@@ -173,8 +194,9 @@ def _statements(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
             continue
         speakers = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
         for clause in actors.kids(verb, "ccomp"):
-            inner = [h for h in hits if _governed_by(actors.parse, h.trigger[0], clause.i)]
-            about = [m for h in inner for m in (h.targets or h.sources)]
+            inner = [h for h in hits if _governed_by(actors.parse, h.trigger[0], clause.i)
+                     and h.sources and h.targets and not set(h.sources) & set(speakers)]  # fmt: skip
+            about = [m for h in inner for m in h.targets]
             if speakers and about:
                 statement = Pattern(STATEMENT, (verb.lemma.lower(),))
                 statements.append(
@@ -246,8 +268,12 @@ def _verb_actors(
     verb: Token, pattern: Pattern, obj: Token | None, particles: set[int], actors: _Actors
 ) -> _Hit | None:
     governor = actors.parse.tokens[verb.head]
-    intent = verb.dep == "xcomp" and governor.lemma.lower() in INTENT_VERBS
+    stance = _stance(verb, governor) or _modal(verb, actors)
+    if stance == "modal":
+        return None
     appeal = verb.dep == "xcomp" and governor.lemma.lower() in APPEAL_VERBS
+    if governor.pos == "ADJ" and stance is not None:  # "is willing to send": the subject is on "is"
+        governor = actors.parse.tokens[governor.head]
     if appeal:
         return None  # "called on X to withdraw": the appeal is coded at the appeal verb
     subject_verb = (
@@ -267,8 +293,8 @@ def _verb_actors(
         sources, targets = agents, passive_target
     else:
         targets = _targets(verb, pattern, obj, particles, actors)
-    rule = "intent" if intent else "verb+object" if obj is not None else "verb"
-    code = _refine(pattern, verb, actors, intent=intent)
+    rule = stance or ("verb+object" if obj is not None else "verb")
+    code = _refine(pattern, verb, actors, stance=stance)
     pattern = Pattern(code, pattern.words, pattern.objects, pattern.preps, pattern.intent)
     return _Hit(pattern, (verb.i, verb.i + 1), tuple(sources), tuple(targets), rule)
 
@@ -307,11 +333,41 @@ def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
     ]  # fmt: skip
 
 
-def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, intent: bool) -> str:
-    """Intent (03x/13x) for an action under an intent verb; 02x for an appeal whose embedded
-    action the lexicon knows."""
-    if intent:
-        return _INTENT_CODE[pattern.code[:2]]
+def _modal(verb: Token, actors: _Actors) -> str | None:
+    """ "will/would visit" is an intent; "must/should/could sign" is nobody's deed."""
+    for aux in actors.kids(verb, "aux"):
+        word = aux.text.lower()
+        if word in ("will", "would", "'ll", "shall"):
+            return "intent"
+        if word in ("must", "should", "could", "might", "may", "ought", "can"):
+            return "modal"
+    return None
+
+
+def _stance(verb: Token, governor: Token) -> str | None:
+    """How the action is held: intended, threatened or refused (None for a deed)."""
+    if verb.dep != "xcomp":
+        return None
+    lemma = governor.lemma.lower()
+    if lemma in THREAT_VERBS:
+        return "threat"
+    if lemma in REFUSAL_VERBS:
+        return "refusal"
+    if lemma in INTENT_VERBS or (governor.pos == "ADJ" and lemma in INTENT_ADJECTIVES):
+        return "intent"
+    return None
+
+
+def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | None) -> str:
+    """Intent (03x/13x), threat (13x) or refusal (12x) for an action under such a verb; 02x
+    for an appeal whose embedded action the lexicon knows."""
+    root = pattern.code[:2]
+    if stance == "intent":
+        return _INTENT_CODE[root]
+    if stance == "threat":
+        return _THREAT_CODE.get(root, "130")
+    if stance == "refusal":
+        return _REFUSAL_CODE.get(root, "120")
     if pattern.code[:2] == "02":
         for x in actors.kids(verb, "xcomp", "ccomp"):
             embedded = actors.lexicon.verb_patterns(x.lemma.lower())
@@ -398,7 +454,7 @@ def _events(
     when, precision = _when(parse, trigger_token, published)
     events = []
     for source, target in pairs:
-        if source.actor_code == target.actor_code or source.span == target.span:
+        if source is target or source.actor_code == target.actor_code:
             continue
         location, place = event_location(
             parse,

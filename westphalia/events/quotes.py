@@ -79,10 +79,19 @@ def _sentence_at(parse: Parse, offset: int) -> int:
     return parse.sentences[-1].index if parse.sentences else 0
 
 
+_ATTRIBUTION_GAP = 40  # characters between a speaker and the speech verb in '..., X said'
+
+
 def _speaker(parse: Parse, mentions: list[Mention], sent: int) -> Mention | None:
+    """The subject of the sentence's speech verb; when the parse misses it, the actor right
+    before ("..., General X said") or right after ("said General X") the verb."""
     for verb in parse.tokens:
         if verb.sent == sent and verb.pos == "VERB" and verb.lemma.lower() in SPEECH_VERBS:
             found = _subject_mention(parse, mentions, verb)
+            if found is None:
+                near = [m for m in mentions if m.sentence_index == sent and (
+                    0 <= verb.start - m.span.end <= _ATTRIBUTION_GAP or 0 <= m.span.start - verb.end <= 2)]  # fmt: skip
+                found = min(near, key=lambda m: abs(verb.start - m.span.end), default=None)
             if found is not None:
                 return found
     return None

@@ -1,0 +1,41 @@
+"""Accuracy gate: the eval command on the development gold set must not fall below pinned floors.
+
+The floors only go up: raise them when the scores rise (README, "Accuracy")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from westphalia.config import load_settings
+from westphalia.evaluate import evaluate
+
+DEV_GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "plover_gsr_dev.jsonl"
+FLOORS = {  # measured 2026-11-23 (see README): F1 per measure
+    "triples, country level, PLOVER type": 0.18,
+    "triples, country level, CAMEO root": 0.27,
+    "CAMEO code only": 0.21,
+    "CAMEO root only": 0.41,
+}
+ACTOR_RECALL_FLOOR, ACTOR_PRECISION_FLOOR = 0.94, 0.68
+
+
+@pytest.fixture(scope="module")
+def scores():
+    if not DEV_GOLD.exists():
+        pytest.skip(f"the development gold set is not at {DEV_GOLD}")
+    return evaluate(DEV_GOLD, settings=load_settings(env={}))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("measure", "floor"), sorted(FLOORS.items()))
+def test_event_scores_stay_above_their_floors(scores, measure: str, floor: float) -> None:
+    events, _ = scores
+    assert events.scores[measure].f1 >= floor
+
+
+@pytest.mark.slow
+def test_actor_scores_stay_above_their_floors(scores) -> None:
+    _, actors = scores
+    assert actors.recall >= ACTOR_RECALL_FLOOR and actors.precision >= ACTOR_PRECISION_FLOOR
