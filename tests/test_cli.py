@@ -133,3 +133,47 @@ def test_actors_listing_and_article_mentions_on_the_sample_corpus(tmp_path: Path
         ).stdout.splitlines()
     ]
     assert rows and all(r["article_id"] == first and r["text"] in r["sentence"] for r in rows)
+
+
+@pytest.mark.slow
+def test_events_dyad_filter_and_show_on_the_sample_corpus(tmp_path: Path) -> None:
+    assert westphalia("demo", cwd=tmp_path).returncode == 0
+    store = ["--store", "westphalia-demo.duckdb"]
+    rows = [
+        json.loads(x)
+        for x in westphalia(
+            "events", *store, "--dyad", "RUS-PAK", "--json", cwd=tmp_path
+        ).stdout.splitlines()
+    ]
+    assert rows and all({r["source"][:3], r["target"][:3]} == {"RUS", "PAK"} for r in rows)
+    signed = [r for r in rows if r["code"] == "057" and r["date"] == "2025-01-08"]
+    assert {(r["source"], r["target"]) for r in signed} == {("RUS", "PAK"), ("PAK", "RUS")}
+    assert all(
+        r["quad_class"] == 1 and r["goldstein"] == 8.0 and r["plover"] == "AGREE" for r in signed
+    )
+    shown = westphalia("show", signed[0]["id"], *store, cwd=tmp_path)
+    assert shown.returncode == 0 and "signed" in shown.stdout and "057" in shown.stdout
+    missing = westphalia("show", "ffffffff", *store, cwd=tmp_path)
+    assert missing.returncode == 1 and "No event with the id 'ffffffff'" in missing.stderr
+
+
+@pytest.mark.slow
+def test_eval_scores_a_gold_file_and_writes_predictions(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    records = [
+        {"id": "g1", "date": "2025-03-02", "text": "Kenya signed a trade agreement with Uganda on Friday.",
+         "expected": [{"source": "KEN", "target": "UGA", "code": "PLOVER:AGREE", "cameo_code": "057"}]},
+        {"id": "g2", "date": "2025-03-02", "text": "Chile condemned Peru for the border incident.",
+         "expected": [{"source": "CHL", "target": "PER", "code": "PLOVER:ACCUSE", "cameo_code": "111"}]},
+    ]  # fmt: skip
+    gold.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = westphalia("eval", str(gold), "--predictions", "pred.jsonl", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    scores = {r["measure"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert scores["triples, country level, PLOVER type"]["f1"] == 1.0
+    assert scores["CAMEO code only"]["tp"] == 2
+    predictions = [json.loads(x) for x in (tmp_path / "pred.jsonl").read_text().splitlines()]
+    assert predictions[0] == {
+        "id": "g1",
+        "events": [{"source": "KEN", "target": "UGA", "code": "057", "plover": "AGREE"}],
+    }

@@ -78,3 +78,16 @@ def test_internal_error_becomes_a_rejection_with_traceback(
     assert summary.exit_code is ExitCode.INTERNAL
     (rejection,) = store.rejections()
     assert rejection["code"] == "E901" and "RuntimeError: kaput" in rejection["detail"]
+
+
+def test_event_stated_twice_in_a_story_is_stored_once_with_a_count(
+    tmp_path: Path, settings, store
+) -> None:
+    paragraph = "Kenya signed a trade agreement with Uganda on Friday."
+    text = f"Trade deal\n\n{paragraph}\n\nOfficials welcomed the step.\n\n{paragraph}\n"  # headline first
+    (tmp_path / "2025-03-02_a.txt").write_text(text)
+    run([tmp_path], settings=settings, store=store)
+    rows = store.query("SELECT source, target, code, count FROM events WHERE code = '057'")
+    assert rows == [{"source": "KEN", "target": "UGA", "code": "057", "count": 2}]
+    run([tmp_path], settings=settings, store=store)  # a rerun adds nothing
+    assert store.query("SELECT sum(count) AS n FROM events WHERE code = '057'")[0]["n"] == 2

@@ -82,6 +82,9 @@ NEGATING_VERBS = frozenset(["fail", "refuse", "decline"])
 SAY_VERBS = frozenset(
     ["say", "tell", "add", "state", "announce", "claim", "declare", "insist", "report"]
 )
+# Roots whose action done by "A and B" is done with each other: intent, consult, cooperate,
+# fight. ("A and B issued a statement" is not a statement to each other.)
+RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "we"})
 STATEMENT = "010"  # CAMEO "make statement", for the speaker of reported speech
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -186,6 +189,10 @@ def extract_events(
     return events
 
 
+def _known_country(mention: Mention) -> bool:
+    return not mention.actor_code.startswith("---")
+
+
 def _statements(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
     """Reported speech: "A said B attacked C" is also A's statement (010) about C (or B)."""
     statements = []
@@ -196,7 +203,11 @@ def _statements(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
         for clause in actors.kids(verb, "ccomp"):
             inner = [h for h in hits if _governed_by(actors.parse, h.trigger[0], clause.i)
                      and h.sources and h.targets and not set(h.sources) & set(speakers)]  # fmt: skip
-            about = [m for h in inner for m in h.targets]
+            about = [m for h in inner for m in h.targets if _known_country(m)]
+            speakers = [m for m in speakers if _known_country(m)]
+            about = [
+                m for m in about if all(m.actor_code[:3] != sp.actor_code[:3] for sp in speakers)
+            ]
             if speakers and about:
                 statement = Pattern(STATEMENT, (verb.lemma.lower(),))
                 statements.append(
@@ -449,7 +460,8 @@ def _events(
     trigger = parse.span(*hit.trigger)
     sent = trigger_token.sent
     pairs = [(s, t) for s in hit.sources for t in hit.targets]
-    if not hit.targets and len(hit.sources) >= 2:  # "A and B signed a deal": reciprocal
+    reciprocal = hit.pattern.code[:2] in RECIPROCAL_ROOTS
+    if not hit.targets and len(hit.sources) >= 2 and reciprocal:  # "A and B signed a deal"
         pairs = [(s, t) for s in hit.sources for t in hit.sources if s is not t]
     when, precision = _when(parse, trigger_token, published)
     events = []
