@@ -52,7 +52,7 @@ def main() -> None:
                 pass
             base = time.perf_counter() - start
     print(f"{summary.read:,} records, {summary.new:,} articles, {len(sentences):,} sentences, "
-          f"{n_events['n']:,} events ({n_events['stated'] or 0:,} statements)")  # fmt: skip
+          f"{n_events['n']:,} events, stated {n_events['stated'] or 0:,} times")  # fmt: skip
     print(f"westphalia end to end : {ours:.1f} s = {summary.new / ours:,.1f} articles/s")
     print(
         f"spaCy nlp.pipe over every sentence (one process): {base:.1f} s = {summary.new / base:,.1f} articles/s"

@@ -117,3 +117,14 @@ def test_counted_pair_noun_is_reciprocal(parser) -> None:
         "Russia and Pakistan were rivals. In 2014 the two former rivals signed a memorandum.",
     )
     assert ("RUS", "PAK", "057") in found and ("PAK", "RUS", "057") in found
+
+
+def test_user_patterns_extend_the_bundled_lexicon_and_come_first(tmp_path) -> None:
+    from westphalia.events import load_lexicon
+
+    path = tmp_path / "mine.yaml"
+    path.write_text('- {code: "043", verbs: [visit]}\n- {code: "057", verbs: [countersign]}\n')
+    lexicon = load_lexicon(user_patterns=path)
+    assert lexicon.verb_patterns("countersign")[0].code == "057"
+    assert lexicon.verb_patterns("visit")[0].code == "043"  # the user's entry wins
+    assert len(lexicon.verb_patterns("visit")) > 1  # the bundled ones are still there

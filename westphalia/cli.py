@@ -251,8 +251,7 @@ def stories(
     as_json: JsonOpt = False,
 ) -> None:
     """List the stories (clusters of duplicate articles) in the store."""
-    settings = _settings(config, set_, store__path=store)
-    with _open_existing(settings.store.path) as db:
+    with _existing_store(config, set_, store) as db:
         rows = db.stories(limit=limit)
     _print_jsonl(asdict(story) for story in rows) if as_json else _print_stories(rows)
 
@@ -265,8 +264,7 @@ def rejections(
     as_json: JsonOpt = False,
 ) -> None:
     """List the input items that were rejected, with what to do about each."""
-    settings = _settings(config, set_, store__path=store)
-    with _open_existing(settings.store.path) as db:
+    with _existing_store(config, set_, store) as db:
         rows = db.rejections()
     if as_json:
         _print_jsonl(rows)
@@ -288,8 +286,7 @@ def actors(
     as_json: JsonOpt = False,
 ) -> None:
     """List actors with their mention counts, or the mentions of one article."""
-    settings = _settings(config, set_, store__path=store)
-    with _open_existing(settings.store.path) as db:
+    with _existing_store(config, set_, store) as db:
         rows = db.mentions(article) if article else db.actors()
     if as_json:
         _print_jsonl(rows)
@@ -340,11 +337,10 @@ def events(
     as_json: JsonOpt = False,
 ) -> None:
     """List coded events with their evidence sentences."""
-    settings = _settings(config, set_, store__path=store)
     pair = tuple(dyad.upper().split("-", 1)) if dyad else None
     if pair is not None and len(pair) != 2:
         raise typer.BadParameter("--dyad takes two actor codes joined by a hyphen, e.g. RUS-PAK")
-    with _open_existing(settings.store.path) as db:
+    with _existing_store(config, set_, store) as db:
         rows = db.events(
             source=source, target=target, dyad=pair, code=code, root=root, start=_day(from_, "--from"),
             end=_day(to, "--to"), story=story, limit=limit,
@@ -388,8 +384,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one event: its sentence with the source, target and trigger highlighted."""
-    settings = _settings(config, set_, store__path=store)
-    with _open_existing(settings.store.path) as db:
+    with _existing_store(config, set_, store) as db:
         row = db.event(event_id)
     if row is None:
         raise FatalError(
@@ -463,6 +458,11 @@ def eval_(
         table.add_row(r["measure"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f1,
                       str(r.get("tp", r.get("matched"))), str(r.get("fp", "")), str(r.get("fn", "")))  # fmt: skip
     out.print(table)
+
+
+def _existing_store(config: Path | None, overrides: list[str] | None, path: Path | None) -> Store:
+    """The store the listing commands read: it must exist already."""
+    return _open_existing(_settings(config, overrides, store__path=path).store.path)
 
 
 def _open_existing(path: Path) -> Store:
