@@ -125,3 +125,8 @@ def test_bad_user_dictionary_lists_every_problem(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_user_dictionary(path)
     assert str(info.value).count("actor ") == 3
+
+
+def test_a_paragraph_break_ends_a_sentence(parser) -> None:
+    parse = next(parser.parse([("a1", '"We agree," he said.\n\nRussia thanked Pakistan.')]))
+    assert [s.text for s in parse.sentences] == ['"We agree," he said.', "Russia thanked Pakistan."]

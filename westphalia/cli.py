@@ -30,6 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+DEMO_ROWS = 10  # actors shown by `demo`
 SUMMARY_REJECTIONS = 20  # rejections shown after a run; `westphalia rejections` lists them all
 out = Console()
 err = Console(stderr=True)
@@ -216,6 +217,8 @@ def demo(
             [str(corpus)], settings, db, strict=False, quiet=as_json, command="demo"
         )
         rows = db.stories()
+        actors = db.actors()[:DEMO_ROWS]
+        dyad = db.events(dyad=("RUS", "PAK"))
     if as_json:
         _print_jsonl([summary.as_dict()])
         _print_jsonl(asdict(story) for story in rows)
@@ -223,7 +226,12 @@ def demo(
         out.print(f"Sample corpus: {corpus}", highlight=False)
         _print_summary(summary, settings.store.path)
         _print_stories(rows)
-        out.print(f"\nNext: westphalia stories --store {store}", highlight=False)
+        _print_actors(actors)
+        _print_events(dyad, title="Events between Russia and Pakistan")
+        out.print(
+            f"\nNext: westphalia events --store {store} --dyad RUS-PAK · westphalia actors --store {store}",
+            highlight=False,
+        )
     raise typer.Exit(summary.exit_code)
 
 
@@ -293,19 +301,16 @@ def actors(
     elif article:
         _print_mentions(rows)
     else:
-        table = Table(
-            "code",
-            "name",
-            "mentions",
-            "articles",
-            "mentioned as",
-            title="Actors",
-            title_justify="left",
-        )
-        for r in rows:
-            names = ", ".join((r["entities"] or [])[:6])
-            table.add_row(r["code"], r["name"], str(r["mentions"]), str(r["articles"]), names)
-        out.print(table)
+        _print_actors(rows)
+
+
+def _print_actors(rows: list[dict[str, Any]]) -> None:
+    columns = ("code", "name", "mentions", "articles", "mentioned as")
+    table = Table(*columns, title="Actors", title_justify="left")
+    for r in rows:
+        names = ", ".join((r["entities"] or [])[:6])
+        table.add_row(r["code"], r["name"], str(r["mentions"]), str(r["articles"]), names)
+    out.print(table)
 
 
 def _print_mentions(rows: list[dict[str, Any]]) -> None:
@@ -348,18 +353,12 @@ def events(
     if as_json:
         _print_jsonl(rows)
         return
-    table = Table(
-        "id",
-        "date",
-        "source",
-        "target",
-        "code",
-        "Goldstein",
-        "n",
-        "sentence",
-        title="Events",
-        title_justify="left",
-    )
+    _print_events(rows, title="Events")
+
+
+def _print_events(rows: list[dict[str, Any]], *, title: str) -> None:
+    columns = ("id", "date", "source", "target", "code", "Goldstein", "n", "sentence")
+    table = Table(*columns, title=title, title_justify="left")
     for r in rows:
         table.add_row(r["id"], _date(r["date"]), r["source"], r["target"], r["code"], f"{r['goldstein'] or 0:+.1f}",
                       str(r["count"]), r["sentence"] or "")  # fmt: skip

@@ -154,9 +154,9 @@ class Parser:
         sent_of: dict[int, int] = {}
         sentences = []
         for index, sent in enumerate(doc.sents):
-            sentences.append(
-                Sentence(article_id, index, Span(sent.start_char, sent.end_char), sent.text)
-            )
+            clean = sent.text.rstrip()  # without the paragraph break that follows it
+            span = Span(sent.start_char, sent.start_char + len(clean))
+            sentences.append(Sentence(article_id, index, span, clean))
             for token in sent:
                 sent_of[token.i] = index
         tokens = tuple(
@@ -202,5 +202,19 @@ def _parse_chunk(pairs: list[tuple[str, str]]) -> list[Parse]:
 @cache
 def _load(model: str):  # noqa: ANN202 - spaCy Language
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(model)
+    if "westphalia_paragraphs" not in Language.factories:
+        Language.component("westphalia_paragraphs", func=_paragraph_breaks)
+    nlp = spacy.load(model)
+    nlp.add_pipe("westphalia_paragraphs", before="parser")
+    return nlp
+
+
+def _paragraph_breaks(doc):  # noqa: ANN001, ANN202 - spaCy Doc
+    """A paragraph break always ends a sentence (the parser alone sometimes runs over it)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
