@@ -109,12 +109,16 @@ def _subject_mention(parse: Parse, mentions: list[Mention], verb: Token) -> Ment
 
 def _subtree_span(parse: Parse, root: Token) -> Span:
     """The clause under `root`, without its complementizer ("that") and final punctuation."""
+    children: dict[int, list[Token]] = {}
+    for t in parse.tokens:
+        if t.head != t.i and t.sent == root.sent:
+            children.setdefault(t.head, []).append(t)
     members = [root.i]
     frontier = [root.i]
     while frontier:
         i = frontier.pop()
-        for t in parse.tokens:
-            if t.head == i and t.i != i and not (i == root.i and t.dep in ("mark", "punct")):
+        for t in children.get(i, []):
+            if not (i == root.i and t.dep in ("mark", "punct")):
                 members.append(t.i)
                 frontier.append(t.i)
     return Span(parse.tokens[min(members)].start, parse.tokens[max(members)].end)
