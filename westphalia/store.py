@@ -95,18 +95,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
-)
-MIGRATIONS += (
     (
         3,
         "mentions name their entity",
         "ALTER TABLE mentions ADD COLUMN entity VARCHAR NOT NULL DEFAULT '';",
     ),
-)
-MIGRATIONS += (
     (
         4,
-        "events carry place, Goldstein, QuadClass and PLOVER; quotes are keyed by id",
+        "events carry place, Goldstein, QuadClass and PLOVER; quotes keep their text",
         """
         ALTER TABLE events ADD COLUMN place VARCHAR;
         ALTER TABLE events ADD COLUMN goldstein DOUBLE;
@@ -350,7 +346,7 @@ class Store:
             SELECT m.article_id, m.sentence_idx, m.start_char, m.end_char, m.text, m.actor_code,
                    m.resolved_by, m.entity, s.text AS sentence, s.start_char AS sentence_start
             FROM mentions m JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx
-            WHERE m.article_id LIKE ? || '%'
+            WHERE starts_with(m.article_id, ?)
             ORDER BY m.start_char, m.end_char, m.actor_code
             """,
             [article_id],

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from ..model import Mention, Span
@@ -51,7 +51,6 @@ class _Unit:
     sector: str = ""
     via: str = ""
     name: str = ""
-    members: list[_Unit] = field(default_factory=list)
 
 
 def extract_actors(

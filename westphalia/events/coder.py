@@ -109,7 +109,7 @@ class _Hit:
     trigger: tuple[int, int]  # token range
     sources: tuple[Mention, ...]
     targets: tuple[Mention, ...]
-    rule: str  # verb | verb+object | noun | intent | appeal
+    rule: str  # verb | verb+object | noun | intent | threat | refusal | statement
 
 
 class _Actors:
@@ -199,15 +199,15 @@ def _statements(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
     for verb in actors.parse.tokens:
         if verb.pos != "VERB" or verb.lemma.lower() not in SAY_VERBS:
             continue
-        speakers = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
+        subjects = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
+        speakers = [m for m in subjects if _known_country(m)]
         for clause in actors.kids(verb, "ccomp"):
             inner = [h for h in hits if _governed_by(actors.parse, h.trigger[0], clause.i)
-                     and h.sources and h.targets and not set(h.sources) & set(speakers)]  # fmt: skip
-            about = [m for h in inner for m in h.targets if _known_country(m)]
-            speakers = [m for m in speakers if _known_country(m)]
+                     and h.sources and h.targets and not set(h.sources) & set(subjects)]  # fmt: skip
             about = [
-                m for m in about if all(m.actor_code[:3] != sp.actor_code[:3] for sp in speakers)
-            ]
+                m for h in inner for m in h.targets
+                if _known_country(m) and all(m.actor_code[:3] != sp.actor_code[:3] for sp in speakers)
+            ]  # fmt: skip
             if speakers and about:
                 statement = Pattern(STATEMENT, (verb.lemma.lower(),))
                 statements.append(
