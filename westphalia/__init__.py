@@ -4,6 +4,8 @@ from .config import Settings, load_settings
 from .errors import ExitCode, InputError, WestphaliaError
 from .model import Actor, Article, Event, Mention, Quote, Rejection, Sentence, Span, Story
 from .pipeline import RunSummary, run
+from .relations import Relations
+from .relations import open_relations as open  # noqa: A004 - westphalia.open(store) is the API
 from .resources import sample_corpus
 from .store import Store, open_store
 
@@ -16,6 +18,7 @@ __all__ = [
     "Mention",
     "Quote",
     "Rejection",
+    "Relations",
     "RunSummary",
     "Sentence",
     "Settings",
@@ -24,6 +27,7 @@ __all__ = [
     "Story",
     "WestphaliaError",
     "load_settings",
+    "open",
     "open_store",
     "run",
     "sample_corpus",

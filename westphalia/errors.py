@@ -1,7 +1,7 @@
 """Error tree and the coded message catalogue.
 
 Codes: E0xx configuration and store (fatal), E1xx ingest, E2xx normalize, E3xx dedupe,
-E9xx internal. Every message names the item and says what to do next.
+E4xx queries, reports and exports, E9xx internal. Every message names the item and says what to do next.
 """
 
 from __future__ import annotations
@@ -54,6 +54,14 @@ class Errors:
         "record or raise the limit with --set ingest.max_record_bytes=N."
     )
     E201 = "{source}: nothing is left after cleaning the text (only spaces or control characters)."
+    E401 = "No actor matches '{code}' in {path}. Actor codes are CAMEO codes such as RUS, PAKMIL or IGONATO; list them with: westphalia actors --store {path}"
+    E402 = "The query failed: {reason}. Only read-only SQL over the tables events, actors, mentions, sentences, quotes, articles and stories is allowed."
+    E403 = "The window is empty: --from {start} is after --to {end}. Swap the two dates."
+    E404 = "Unknown export format '{format}'. Choose one of: {choices}."
+    E405 = "Cannot write {path}: {reason}. Pass --out with a writable path."
+    E406 = "The dashboard's front-end libraries are not installed in {path}. Run: npm ci --prefix {prefix}"
+    E407 = "No {what} with id '{id}' in the store. Ids are shown by westphalia events and westphalia stories; a unique prefix is enough."
+    E408 = "Unknown domain '{domain}'. Choose one of: {choices}."
     E901 = "Internal error while processing {source} in stage {stage}: {reason}. Please report it with the detail below."
 
 
@@ -73,6 +81,15 @@ class ConfigError(FatalError):
 
 class StoreError(FatalError):
     code = "E002"
+
+
+class QueryError(WestphaliaError):
+    """A read request that cannot be answered as asked (unknown actor, bad SQL, bad window)."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        self.code = code
+        self.message = getattr(Errors, code).format(**fields)
+        super().__init__(self.message)
 
 
 class InputError(WestphaliaError):

@@ -359,27 +359,16 @@ class Store:
     ) -> list[dict[str, Any]]:  # fmt: skip
         """Events with their evidence sentence; actor filters match code prefixes ("RUS" matches
         "RUSGOV"); a dyad matches both directions."""
-        where, params = ["TRUE"], []
-        for column, value in (("e.source", source), ("e.target", target)):
-            if value:
-                where.append(f"starts_with({column}, ?)")
-                params.append(value)
-        if dyad:
-            where.append(
-                "((starts_with(e.source, ?) AND starts_with(e.target, ?)) OR (starts_with(e.source, ?) AND starts_with(e.target, ?)))"
-            )
-            params += [dyad[0], dyad[1], dyad[1], dyad[0]]
-        for clause, value in (("e.code = ?", code), ("left(e.code, 2) = ?", root), ("e.date >= ?", start),
-                              ("e.date <= ?", end), ("starts_with(e.story_id, ?)", story)):  # fmt: skip
-            if value is not None:
-                where.append(clause)
-                params.append(value)
+        where, params = event_where(
+            source=source, target=target, dyad=dyad, code=code, root=root, start=start, end=end,
+            story=story,
+        )  # fmt: skip
         sql = f"""
             SELECT e.id, e.date, e.date_precision, e.source, e.target, e.code, e.quad_class, e.goldstein,
                    e.plover, e.count, e.confidence, e.location, e.place, e.pattern, e.story_id, e.article_id,
                    e.sentence_idx, s.text AS sentence
             FROM events e LEFT JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx
-            WHERE {" AND ".join(where)}
+            WHERE {where}
             ORDER BY e.date NULLS LAST, e.story_id, e.sentence_idx, e.code
             LIMIT ?
         """
@@ -403,6 +392,38 @@ class Store:
             "SELECT id, source, locator, stage, code, message, detail, created_at "
             "FROM rejections ORDER BY source, try_cast(locator AS BIGINT) NULLS FIRST, code"
         )
+
+
+def event_where(
+    *, source: str | None = None, target: str | None = None, actor: str | None = None,
+    dyad: tuple[str, str] | None = None, code: str | None = None, root: str | None = None,
+    quad_class: int | None = None, start: date | None = None, end: date | None = None,
+    story: str | None = None, min_confidence: float | None = None,
+) -> tuple[str, list[Any]]:  # fmt: skip
+    """The WHERE clause (over `events e`) and its parameters for the usual event filters.
+    Actor filters match code prefixes ("RUS" matches "RUSGOV"); a dyad matches both directions;
+    `actor` matches either side."""
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
+    for column, value in (("e.source", source), ("e.target", target)):
+        if value:
+            where.append(f"starts_with({column}, ?)")
+            params.append(value)
+    if actor:
+        where.append("(starts_with(e.source, ?) OR starts_with(e.target, ?))")
+        params += [actor, actor]
+    if dyad:
+        where.append(
+            "((starts_with(e.source, ?) AND starts_with(e.target, ?)) OR (starts_with(e.source, ?) AND starts_with(e.target, ?)))"
+        )
+        params += [dyad[0], dyad[1], dyad[1], dyad[0]]
+    for clause, value in (("e.code = ?", code), ("left(e.code, 2) = ?", root), ("e.quad_class = ?", quad_class),
+                          ("e.date >= ?", start), ("e.date <= ?", end), ("starts_with(e.story_id, ?)", story),
+                          ("e.confidence >= ?", min_confidence)):  # fmt: skip
+        if value is not None and value != "":
+            where.append(clause)
+            params.append(value)
+    return " AND ".join(where), params
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:

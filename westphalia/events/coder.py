@@ -17,7 +17,7 @@ event for each pair of actor mentions found there. Mechanisms:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..model import Event, Mention
@@ -135,9 +135,10 @@ class _Actors:
                                          for m in self.at.get(c.i, [])]  # fmt: skip
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
-            if not here:
-                here = [m for p in self.kids(t, "prep") if p.text.lower() == "of"
-                        for o in self.kids(p, "pobj") for m in self.of(o)]  # fmt: skip
+            if not here or all(m.actor_code.startswith("---") for m in here):
+                owners = [m for p in self.kids(t, "prep") if p.text.lower() in ("of", "from")
+                          for o in self.kids(p, "pobj") for m in self.of(o)]  # fmt: skip
+                here = _with_sector(owners, here) if owners else here
             found += [m for m in here if m not in found]
         return found
 
@@ -158,6 +159,17 @@ class _Actors:
         yield token
         for c in self.kids(token, "conj"):
             yield from self._conjuncts(c)
+
+
+def _with_sector(owners: list[Mention], groups: list[Mention]) -> list[Mention]:
+    """ "forces from Pakistan and China": the countries, with the group's sector (PAKMIL)."""
+    sector = next((g.actor_code[3:] for g in groups if len(g.actor_code) > 3), "")
+    return [
+        replace(m, actor_code=m.actor_code + sector)
+        if sector and len(m.actor_code) == 3 and not m.actor_code.startswith("---")
+        else m
+        for m in owners
+    ]
 
 
 def extract_events(
