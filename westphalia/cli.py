@@ -16,10 +16,12 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
-from . import pipeline
+from . import analyze, pipeline
+from . import export as exporting
 from .config import Settings, load_settings
-from .errors import ExitCode, FatalError
+from .errors import ExitCode, FatalError, QueryError
 from .model import Story
+from .report import NETWORK_FORMATS, REPORT_FORMATS, render_network, render_report
 from .resources import sample_corpus
 from .store import Store, open_store, to_jsonable
 
@@ -54,6 +56,9 @@ def main() -> None:
     except FatalError as e:
         err.print(Text("error ", style="red") + Text(str(e)), highlight=False)
         sys.exit(ExitCode.FATAL)
+    except QueryError as e:
+        err.print(Text(f"error {e.code} ", style="red") + Text(e.message), highlight=False)
+        sys.exit(ExitCode.USAGE)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except (typer.BadParameter, typer.Abort) as e:
@@ -457,6 +462,75 @@ def eval_(
         table.add_row(r["measure"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f1,
                       str(r.get("tp", r.get("matched"))), str(r.get("fp", "")), str(r.get("fn", "")))  # fmt: skip
     out.print(table)
+
+
+FromOpt = Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last date YYYY-MM-DD.")]
+
+
+def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    if value not in choices:
+        raise typer.BadParameter(f"{option} takes one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+@app.command()
+def report(
+    a: Annotated[str, typer.Argument(help="First actor code or prefix, e.g. RUS.")],
+    b: Annotated[str, typer.Argument(help="Second actor code or prefix, e.g. PAK.")],
+    store: StoreOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | markdown | json")] = "text",
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """The relationship between two actors: directions, domains, key events, quotes, trend."""
+    _choice(fmt, REPORT_FORMATS, "--format")
+    with _existing_store(config, set_, store) as db:
+        result = analyze.dyad_report(
+            db, a.upper(), b.upper(), start=_day(from_, "--from"), end=_day(to, "--to")
+        )
+    sys.stdout.write(render_report(result, fmt))
+
+
+@app.command()
+def network(
+    store: StoreOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json | graphml")] = "text",
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """The alignment network: signed edges by net Goldstein, triads and their balance, blocs."""
+    _choice(fmt, NETWORK_FORMATS, "--format")
+    with _existing_store(config, set_, store) as db:
+        result = analyze.network(db, start=_day(from_, "--from"), end=_day(to, "--to"))
+    sys.stdout.write(render_network(result, fmt))
+
+
+@app.command("export")
+def export_(
+    fmt: Annotated[str, typer.Option("--format", help="gdelt | parquet | jsonl | csv | graphml")],
+    out_path: Annotated[Path, typer.Option("--out", help="File to write.")],
+    store: StoreOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Only events with this actor (code prefix) on either side.")
+    ] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Write the events (GDELT 2.0 TSV, Parquet, JSONL, CSV) or the network (GraphML) to a file."""
+    with _existing_store(config, set_, store) as db:
+        n = exporting.export(
+            db, fmt, out_path, start=_day(from_, "--from"), end=_day(to, "--to"), actor=actor
+        )
+    err.print(
+        f"wrote {n} {'edges' if fmt == 'graphml' else 'events'} to {out_path}", highlight=False
+    )
 
 
 def _existing_store(config: Path | None, overrides: list[str] | None, path: Path | None) -> Store:

@@ -86,9 +86,9 @@ class StoreError(FatalError):
 class QueryError(WestphaliaError):
     """A read request that cannot be answered as asked (unknown actor, bad SQL, bad window)."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        self.message = getattr(Errors, code).format(**fields)
+    def __init__(self, error: str, /, **fields: object) -> None:
+        self.code = error
+        self.message = getattr(Errors, error).format(**fields)
         super().__init__(self.message)
 
 
