@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,3 +53,40 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
         return runner.invoke(app, list(map(str, args)), input=input, catch_exceptions=False)
 
     return invoke
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_DATE = "2021-04-06"  # the op-ed's publication date (Lavrov's visit, April 6-7)
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "westphalia", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store `westphalia demo` builds from the bundled sample corpus (built once)."""
+    where = tmp_path_factory.mktemp("demo")
+    result = run_cli("demo", "--store", "demo.duckdb", cwd=where)
+    assert result.returncode == 0, result.stderr
+    return where / "demo.duckdb"
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two copies of the seed op-ed, ingested with their publication date (built once)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed documents are not at {SEEDS}")
+    where = tmp_path_factory.mktemp("seeds")
+    result = run_cli(
+        "ingest", str(SEEDS), "--date", SEED_DATE, "--store", "seeds.duckdb", cwd=where
+    )
+    assert result.returncode == 0, result.stderr
+    return where / "seeds.duckdb"

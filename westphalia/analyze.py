@@ -90,10 +90,14 @@ def event_select(where: str) -> str:
     """
 
 
-def events(store: Store, *, domain: str | None = None, limit: int | None = None,
-           offset: int = 0, **filters: Any) -> list[dict[str, Any]]:  # fmt: skip
-    """Events matching `filters` (see store.event_where) and `domain`, each with its CAMEO name."""
+def events(store: Store, *, domain: str | None = None, words: str | None = None,
+           limit: int | None = None, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:  # fmt: skip
+    """Events matching `filters` (see store.event_where), `domain` and `words` (a phrase of the
+    evidence sentence, case-insensitive), each with its CAMEO name."""
     where, params = event_where(**filters)
+    if words:
+        where += " AND contains(lower(s.text), lower(?))"
+        params.append(words)
     if domain:
         if domain not in domains():
             raise QueryError("E408", domain=domain, choices=", ".join(domains()))
@@ -120,6 +124,28 @@ def check_actor(store: Store, code: str) -> None:
     found = store.query("SELECT 1 FROM actors WHERE starts_with(code, ?) LIMIT 1", [code])
     if not found:
         raise QueryError("E401", code=code, path=store.path)
+
+
+def article(store: Store, article_id: str) -> dict[str, Any] | None:
+    """One article (id or unique prefix) with its text and the spans of its events and mentions."""
+    rows = store.query(
+        "SELECT id, story_id, title, published, url, source, text FROM articles WHERE starts_with(id, ?) LIMIT 2",
+        [article_id],
+    )
+    if len(rows) != 1:
+        return None
+    found = rows[0]
+    found["events"] = store.query(
+        """SELECT id, source, target, code, goldstein, trigger_start, trigger_end, source_start,
+                  source_end, target_start, target_end FROM events WHERE article_id = ?
+           ORDER BY trigger_start, id""",
+        [found["id"]],
+    )
+    found["mentions"] = store.query(
+        "SELECT start_char, end_char, actor_code, text FROM mentions WHERE article_id = ? ORDER BY start_char",
+        [found["id"]],
+    )
+    return found
 
 
 # --- dyad report -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .errors import ExitCode, FatalError, QueryError
 from .model import Story
 from .report import NETWORK_FORMATS, REPORT_FORMATS, render_network, render_report
 from .resources import sample_corpus
-from .store import Store, open_store, to_jsonable
+from .store import SCHEMA_VERSION, Store, open_store, to_jsonable
 
 app = typer.Typer(
     name="westphalia",
@@ -531,6 +531,36 @@ def export_(
     err.print(
         f"wrote {n} {'edges' if fmt == 'graphml' else 'events'} to {out_path}", highlight=False
     )
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but 127.0.0.1 exposes the store.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """The web dashboard and its read-only JSON API (OpenAPI schema at /openapi.json)."""
+    try:
+        import uvicorn
+
+        from .web import check_assets, create_app
+    except ImportError as e:
+        raise FatalError(
+            f"The web dashboard needs the web extra ({e.name} is missing): pip install 'westphalia[web]'"
+        ) from e
+    with _existing_store(
+        config, set_, store
+    ) as db:  # migrates an older store before serving it read-only
+        path = db.path
+    check_assets()
+    err.print(
+        f"westphalia: serving {path} on http://{host}:{port}/ (Ctrl-C stops)", highlight=False
+    )
+    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
 
 
 def _existing_store(config: Path | None, overrides: list[str] | None, path: Path | None) -> Store:
