@@ -552,10 +552,13 @@ def serve(
         raise FatalError(
             f"The web dashboard needs the web extra ({e.name} is missing): pip install 'westphalia[web]'"
         ) from e
-    with _existing_store(
-        config, set_, store
-    ) as db:  # migrates an older store before serving it read-only
-        path = db.path
+    path = _settings(config, set_, store__path=store).store.path
+    if not path.exists():
+        _open_existing(path)  # raises: no store there yet
+    with open_store(path, read_only=True) as db:
+        current = db.schema_version() >= SCHEMA_VERSION
+    if not current:
+        _open_existing(path).close()  # migrate an older store once, then serve it read-only
     check_assets()
     err.print(
         f"westphalia: serving {path} on http://{host}:{port}/ (Ctrl-C stops)", highlight=False

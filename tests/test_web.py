@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from westphalia.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [  # no background traffic: the machine has no internet (see the env notes)
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SCREENSHOTS = Path(os.environ.get("WESTPHALIA_SCREENSHOTS", Path(__file__).parent / "artifacts"))
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(demo_store: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_store)) as c:
+        yield c
+
+
+def test_health_and_openapi(client: TestClient) -> None:
+    health = client.get("/api/health").json()
+    assert health["status"] == "ok" and health["events"] > 100
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/network", "/api/dyads/{a}/{b}", "/api/events", "/api/articles/{article_id}"} <= set(paths)
+
+
+def test_dyad_endpoint(client: TestClient) -> None:
+    report = client.get("/api/dyads/chn/pak").json()
+    assert report["a"] == "CHN" and report["events"] == len(report["all_events"]) > 0
+    assert report["months"] and report["domains"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/dyads/RUS/XYZ", 404, "E401"),
+        ("/api/events?domain=bogus", 400, "E408"),
+        ("/api/events?start=2025-05-01&end=2025-01-01", 400, "E403"),
+        ("/api/events?limit=0", 422, "E422"),
+        ("/api/events?code=drop%20table", 422, "E422"),
+        ("/api/events/ffffffff", 404, "E407"),
+        ("/api/nothing-here", 404, "HTTP404"),
+    ],
+)
+def test_errors_share_one_envelope(client: TestClient, url: str, status: int, code: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert (error["status"], error["code"]) == (status, code) and error["message"]
+
+
+def test_search_by_actor_code_and_date(client: TestClient) -> None:
+    events = client.get("/api/events", params={"actor": "PAK", "root": "04", "start": "2025-02-01"}).json()["events"]
+    assert events and all(e["code"].startswith("04") and e["date"] >= "2025-02-01" for e in events)
+    assert all("PAK" in (e["source"][:3], e["target"][:3]) for e in events)
+
+
+def test_article_has_text_and_event_spans(client: TestClient) -> None:
+    event = client.get("/api/events", params={"actor": "CHN", "limit": 1}).json()["events"][0]
+    article = client.get(f"/api/articles/{event['article_id']}").json()
+    (same,) = [e for e in article["events"] if e["id"] == event["id"]]
+    trigger = article["text"][same["trigger_start"] : same["trigger_end"]]
+    assert trigger and trigger in event["sentence"]
+
+
+def test_store_is_read_only(client: TestClient, demo_store: Path) -> None:
+    assert client.post("/api/events").status_code == 405
+    assert client.app.state.con.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_store: Path) -> Iterator[str]:
+    """The real `westphalia serve` on the demo store, on a free local port."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "westphalia", "serve", "--store", str(demo_store), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/api/health", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"westphalia serve exited: {proc.stdout.read()}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_dashboard_in_chromium(server: str) -> None:
+    """Open the dashboard, click a dyad, see its events, follow one to its highlighted text."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/")
+        page.wait_for_selector("#network canvas")
+        assert page.evaluate("window.westphaliaNetwork.nodes().length") > 10
+        page.click("button.dyad-link[data-dyad='CHN-PAK']")
+        page.wait_for_selector("#dyad-events tbody tr[data-event]")
+        assert "China (CHN)" in page.inner_text("#dyad-title")
+        rows = page.locator("#dyad-events tbody tr[data-event]").count()
+        assert rows > 0 and page.locator("#dyad-chart").is_visible()
+        page.screenshot(path=SCREENSHOTS / "dashboard-dyad.png", full_page=True)
+        page.locator("#dyad-events a.article-link").first.click()
+        page.wait_for_selector("#article-text mark.trigger")
+        page.screenshot(path=SCREENSHOTS / "dashboard-article.png")
+        page.fill("#search input[name=actor]", "RUS")
+        page.fill("#search input[name=code]", "062")
+        page.click("#search button")
+        page.wait_for_selector("#result-events tbody tr[data-event]")
+        codes = page.locator("#result-events tbody tr[data-event] td:nth-child(4)").all_inner_texts()
+        browser.close()
+    assert codes and all(c.startswith("062") for c in codes)
+    assert errors == []
