@@ -34,7 +34,12 @@ def test_health_and_openapi(client: TestClient) -> None:
     health = client.get("/api/health").json()
     assert health["status"] == "ok" and health["events"] > 100
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/network", "/api/dyads/{a}/{b}", "/api/events", "/api/articles/{article_id}"} <= set(paths)
+    assert {
+        "/api/network",
+        "/api/dyads/{a}/{b}",
+        "/api/events",
+        "/api/articles/{article_id}",
+    } <= set(paths)
 
 
 def test_dyad_endpoint(client: TestClient) -> None:
@@ -63,7 +68,9 @@ def test_errors_share_one_envelope(client: TestClient, url: str, status: int, co
 
 
 def test_search_by_actor_code_and_date(client: TestClient) -> None:
-    events = client.get("/api/events", params={"actor": "PAK", "root": "04", "start": "2025-02-01"}).json()["events"]
+    events = client.get(
+        "/api/events", params={"actor": "PAK", "root": "04", "start": "2025-02-01"}
+    ).json()["events"]
     assert events and all(e["code"].startswith("04") and e["date"] >= "2025-02-01" for e in events)
     assert all("PAK" in (e["source"][:3], e["target"][:3]) for e in events)
 
@@ -78,7 +85,10 @@ def test_article_has_text_and_event_spans(client: TestClient) -> None:
 
 def test_store_is_read_only(client: TestClient, demo_store: Path) -> None:
     assert client.post("/api/events").status_code == 405
-    assert client.app.state.con.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only"
+    assert (
+        client.app.state.con.execute("SELECT current_setting('access_mode')").fetchone()[0]
+        == "read_only"
+    )
 
 
 def _free_port() -> int:
@@ -139,7 +149,9 @@ def test_dashboard_in_chromium(server: str) -> None:
         page.fill("#search input[name=code]", "062")
         page.click("#search button")
         page.wait_for_selector("#result-events tbody tr[data-event]")
-        codes = page.locator("#result-events tbody tr[data-event] td:nth-child(4)").all_inner_texts()
+        codes = page.locator(
+            "#result-events tbody tr[data-event] td:nth-child(4)"
+        ).all_inner_texts()
         browser.close()
     assert codes and all(c.startswith("062") for c in codes)
     assert errors == []

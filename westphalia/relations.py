@@ -69,13 +69,7 @@ class Relations:
 
     def actors(self) -> pd.DataFrame:
         """Actors with mention and article counts and the names they were mentioned by."""
-        return self.sql("""
-            SELECT a.code, a.name, a.kind, a.country, a.sectors, count(m.id) AS mentions,
-                   count(DISTINCT m.article_id) AS articles,
-                   list(DISTINCT m.entity ORDER BY m.entity) FILTER (WHERE m.entity <> '') AS entities
-            FROM actors a JOIN mentions m ON m.actor_code = a.code
-            GROUP BY ALL ORDER BY mentions DESC, a.code
-        """)
+        return pd.DataFrame(self.store.actors())
 
     def stories(self) -> pd.DataFrame:
         """Stories (clusters of duplicate articles) with their canonical title and dates."""

@@ -333,10 +333,11 @@ class Store:
     def actors(self) -> list[dict[str, Any]]:
         """Actors with their mention and article counts and the names they were mentioned by."""
         return self.query("""
-            SELECT a.code, a.name, a.kind, count(m.id) AS mentions, count(DISTINCT m.article_id) AS articles,
+            SELECT a.code, a.name, a.kind, a.country, a.sectors, count(m.id) AS mentions,
+                   count(DISTINCT m.article_id) AS articles,
                    list(DISTINCT m.entity ORDER BY m.entity) FILTER (WHERE m.entity <> '') AS entities
             FROM actors a JOIN mentions m ON m.actor_code = a.code
-            GROUP BY a.code, a.name, a.kind ORDER BY mentions DESC, a.code
+            GROUP BY ALL ORDER BY mentions DESC, a.code
         """)
 
     def mentions(self, article_id: str) -> list[dict[str, Any]]:
