@@ -11,10 +11,11 @@ Both runs use the same loaded model, batch size and texts, in this one process:
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
+
+from _corpus import corpus_parser
 
 from westphalia.actors import extract_actors, load_gazetteer
 from westphalia.config import NormalizeSettings, ParseSettings
@@ -35,13 +36,7 @@ def _texts(path: Path, limit: int) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "corpus", type=Path, help="JSONL with a text field (e.g. reuters21578.jsonl)"
-    )
-    parser.add_argument("--limit", type=int, default=3000, help="number of texts")
+    parser = corpus_parser(__doc__, limit_help="number of texts")
     args = parser.parse_args()
     texts = _texts(args.corpus, args.limit)
     gazetteer = load_gazetteer()

@@ -14,12 +14,12 @@ Each figure is the best of `--repeat` runs, reported as a ratio to the baseline.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from collections.abc import Callable
-from itertools import islice
 from pathlib import Path
+
+from _corpus import corpus_parser, write_subset
 
 from westphalia import analyze, load_settings, open_store, run
 from westphalia.export import FORMATS, export
@@ -35,31 +35,25 @@ def best(fn: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "corpus", type=Path, help="JSONL with a text field (e.g. reuters21578.jsonl)"
-    )
-    parser.add_argument("--limit", type=int, default=3000, help="records to ingest")
+    parser = corpus_parser(__doc__, limit_help="records to ingest")
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per measurement; the best counts"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        subset = Path(tmp) / "subset.jsonl"
-        with args.corpus.open() as src, subset.open("w") as dst:
-            dst.writelines(islice(src, args.limit))
+        subset = write_subset(args.corpus, args.limit, Path(tmp))
         settings = load_settings(env={}, values={"store.path": Path(tmp) / "bench.duckdb"})
         with open_store(settings.store.path) as store:
             run([subset], settings=settings, store=store)
         with open_store(settings.store.path, read_only=True) as store:
             n = store.query("SELECT count(*) AS n FROM events")[0]["n"]
-            top = analyze.network(store).edges
-            a, b = (
-                max(top, key=lambda e: e["events"])["source"],
-                max(top, key=lambda e: e["events"])["target"],
-            )
+            edges = analyze.network(store).edges
+            if not edges:
+                raise SystemExit(
+                    f"no dyad has events in the first {args.limit} records; raise --limit"
+                )
+            top = max(edges, key=lambda e: e["events"])
+            a, b = top["source"], top["target"]
             sql = "SELECT e.*, s.text FROM events e LEFT JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx"
             base = best(lambda: store.con.cursor().execute(sql).df(), args.repeat)
             timings = {

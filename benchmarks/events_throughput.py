@@ -12,11 +12,11 @@ In this one process, on the first `--limit` records of the corpus:
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
-from itertools import islice
 from pathlib import Path
+
+from _corpus import corpus_parser, write_subset
 
 from westphalia import load_settings, open_store, run
 from westphalia.config import ParseSettings
@@ -24,18 +24,10 @@ from westphalia.parse import Parser
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "corpus", type=Path, help="JSONL with a text field (e.g. reuters21578.jsonl)"
-    )
-    parser.add_argument("--limit", type=int, default=3000, help="records to ingest")
+    parser = corpus_parser(__doc__, limit_help="records to ingest")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        subset = Path(tmp) / "subset.jsonl"
-        with args.corpus.open() as src, subset.open("w") as dst:
-            dst.writelines(islice(src, args.limit))
+        subset = write_subset(args.corpus, args.limit, Path(tmp))
         settings = load_settings(env={}, values={"store.path": Path(tmp) / "bench.duckdb"})
         with open_store(settings.store.path) as store:
             start = time.perf_counter()

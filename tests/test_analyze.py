@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -103,20 +104,17 @@ def test_demo_report_window_and_unknown_actor(demo_store: Path) -> None:
     assert all(e["date"].month == 2 for e in february.all_events)
 
 
+def _seed_report(seed_store: Path, fmt: str) -> str:
+    """`westphalia report RUS PAK --format fmt` on the seed store: its stdout."""
+    args = ("report", "RUS", "PAK", "--store", str(seed_store), "--format", fmt)
+    result = run_cli(*args, cwd=seed_store.parent)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 @pytest.mark.slow
 def test_seed_report_russia_pakistan(seed_store: Path) -> None:
-    result = run_cli(
-        "report",
-        "RUS",
-        "PAK",
-        "--store",
-        str(seed_store),
-        "--format",
-        "json",
-        cwd=seed_store.parent,
-    )
-    assert result.returncode == 0, result.stderr
-    report = __import__("json").loads(result.stdout)
+    report = json.loads(_seed_report(seed_store, "json"))
     assert {"defence", "energy", "nuclear", "security", "diplomacy"} <= {
         d["domain"] for d in report["domains"]
     }
@@ -129,17 +127,7 @@ def test_seed_report_russia_pakistan(seed_store: Path) -> None:
 
 @pytest.mark.slow
 def test_report_text_and_markdown_render(seed_store: Path) -> None:
-    text = run_cli("report", "RUS", "PAK", "--store", str(seed_store), cwd=seed_store.parent).stdout
-    markdown = run_cli(
-        "report",
-        "RUS",
-        "PAK",
-        "--store",
-        str(seed_store),
-        "--format",
-        "markdown",
-        cwd=seed_store.parent,
-    ).stdout
+    text, markdown = _seed_report(seed_store, "text"), _seed_report(seed_store, "markdown")
     assert text.startswith("Russia (RUS) and Pakistan (PAK)\n") and "Key events\n----------" in text
     assert (
         markdown.startswith("# Russia (RUS) and Pakistan (PAK)")

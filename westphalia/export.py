@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -97,21 +97,22 @@ def _events_sql(start: date | None, end: date | None, actor: str | None) -> tupl
 
 def _parquet(store: Store, out: Path, **window: Any) -> int:
     sql, params = _events_sql(**window)
-    reader = store.con.cursor().sql(sql, params=params).to_arrow_reader(BATCH_ROWS)
-    n = 0
-    with pq.ParquetWriter(out, reader.schema) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
-            n += batch.num_rows
-    return n
+    return _write_arrow(store, sql, params, lambda schema: pq.ParquetWriter(out, schema))
 
 
 def _csv(store: Store, out: Path, **window: Any) -> int:
     sql, params = _events_sql(**window)
     sql = f"SELECT * REPLACE (array_to_string(domains, ';') AS domains) FROM ({sql})"
+    return _write_arrow(store, sql, params, lambda schema: pacsv.CSVWriter(out, schema))
+
+
+def _write_arrow(
+    store: Store, sql: str, params: list[Any], open_writer: Callable[[pa.Schema], Any]
+) -> int:
+    """Stream the query's record batches into the writer `open_writer(schema)` returns."""
     reader = store.con.cursor().sql(sql, params=params).to_arrow_reader(BATCH_ROWS)
     n = 0
-    with pacsv.CSVWriter(out, reader.schema) as writer:
+    with open_writer(reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
             n += batch.num_rows
