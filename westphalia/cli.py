@@ -49,6 +49,26 @@ SetOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        out.print(f"westphalia {__version__}", highlight=False)
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Turn news articles into structured data about international relations."""
+
+
 def main() -> None:
     """Console-script entry point: run the app and exit with the documented codes."""
     try:
@@ -531,6 +551,32 @@ def export_(
     err.print(
         f"wrote {n} {'edges' if fmt == 'graphml' else 'events'} to {out_path}", highlight=False
     )
+
+
+@app.command()
+def doctor(
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What is installed (model, libraries, data, dashboard files) and how to fix what is not."""
+    from .doctor import diagnose, healthy
+
+    checks = diagnose(model=_settings(config, set_).parse.model)
+    if as_json:
+        _print_jsonl(
+            {"name": c.name, "status": c.status.value, "detail": c.detail, "fix": c.fix}
+            for c in checks
+        )
+    else:
+        table = Table(
+            "check", "status", "detail", "fix", title="westphalia doctor", title_justify="left"
+        )
+        for c in checks:
+            style = {"ok": "green", "warn": "yellow", "missing": "red"}[c.status.value]
+            table.add_row(c.name, Text(c.status.value, style=style), c.detail, c.fix)
+        out.print(table)
+    raise typer.Exit(ExitCode.OK if healthy(checks) else ExitCode.FATAL)
 
 
 @app.command()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,21 +22,15 @@ from starlette.exceptions import HTTPException
 from .. import __version__, analyze
 from ..errors import Errors, QueryError, StoreError
 from ..store import Store
+from .assets import NODE_MODULES, STATIC, VENDOR, missing_assets
 
-STATIC = Path(str(files("westphalia.web") / "static"))
-NODE_MODULES = Path(str(files("westphalia.web"))) / "node_modules"
-# The front-end libraries, installed by `npm ci --prefix westphalia/web` from package-lock.json.
-VENDOR = {
-    "cytoscape.min.js": NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js",
-    "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.min.js",
-}
 MAX_ROWS = 1000  # events per API page
 NOT_FOUND = {"E401", "E407"}  # query errors that mean "no such thing" (404) rather than 400
 
 
 def check_assets() -> None:
     """Raise E406 unless the front-end libraries are installed."""
-    missing = [p for p in VENDOR.values() if not p.is_file()]
+    missing = missing_assets()
     if missing:
         raise StoreError(Errors.E406.format(path=missing[0], prefix=NODE_MODULES.parent))
 
