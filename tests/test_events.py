@@ -72,8 +72,41 @@ def test_appeal_is_coded_as_an_appeal(parser) -> None:
     assert ("PAK", "RUS", "040") not in found
 
 
-def test_reported_speech_codes_the_embedded_event(parser) -> None:
-    assert ("RUS", "PAK", "190") in code(parser, "China said Russia attacked Pakistan.")
+def test_attribution_after_the_clause_is_not_an_event(parser) -> None:
+    assert code(parser, "Russia attacked Pakistan, China said.") == [("RUS", "PAK", "190")]
+
+
+def test_a_speaker_reporting_an_attack_first_accuses_the_attacker(parser) -> None:
+    assert code(parser, "China said Russia attacked Pakistan.") == [("CHN", "RUS", "112")]
+
+
+def test_a_reported_obligation_is_a_demand_of_its_subject(parser) -> None:
+    assert code(parser, "China said Pakistan must meet Russia.") == [("CHN", "PAK", "106")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia refused to visit Pakistan.", ("RUS", "PAK", "125")),
+        ("Russia will not visit Pakistan.", ("RUS", "PAK", "125")),
+        ("Russia did not agree to meet Pakistan.", ("RUS", "PAK", "125")),
+    ],
+)
+def test_refusals_and_negated_intent_are_12x(parser, text: str, expected: tuple) -> None:
+    assert code(parser, text) == [expected]
+
+
+def test_failed_action_is_no_event(parser) -> None:
+    assert code(parser, "Russia failed to visit Pakistan.") == []
+
+
+def test_purpose_clause_takes_the_goal_of_its_governor(parser) -> None:
+    assert ("RUS", "PAK", "040") in code(parser, "Russia went to Pakistan to meet.")
+
+
+def test_one_trigger_keeps_the_more_specific_of_two_codes_of_one_actor(parser) -> None:
+    found = code(parser, "Russia attacked Pakistani troops.")
+    assert found == [("RUS", "PAKMIL", "190")]
 
 
 def test_eventive_noun_with_light_verb(parser) -> None:
@@ -100,10 +133,6 @@ def test_evidence_is_kept(parser) -> None:
     assert event.source_span.of(text) == "Russian FM Sergey Lavrov"
     assert event.target_span.of(text) == "Pakistan"
     assert event.pattern == "verb:042:visit"
-
-
-def test_reported_speech_is_also_the_speakers_statement(parser) -> None:
-    assert ("CHN", "PAK", "010") in code(parser, "China said Russia attacked Pakistan.")
 
 
 def test_modal_recommendation_is_not_a_deed_and_will_is_intent(parser) -> None:

@@ -16,89 +16,26 @@ event for each pair of actor mentions found there. Mechanisms:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
 from ..model import Event, Mention
 from ..parse import Parse, Token
 from .dates import PUBLICATION, UNKNOWN, resolve_date
-from .lexicon import Lexicon, Pattern
+from .lexicon import Lexicon, Pattern, Semantics
 from .locations import event_location
 
-LIGHT_VERBS = frozenset(
-    [
-        "hold",
-        "conduct",
-        "have",
-        "make",
-        "pay",
-        "launch",
-        "carry",
-        "stage",
-        "begin",
-        "start",
-        "open",
-        "resume",
-        "host",
-        "announce",
-        "hold_off",
-        "complete",
-        "wrap",
-        "conclude",
-        "continue",
-    ]
-)  # verbs whose object noun carries the event ("held talks", "paid a visit")
-INTENT_VERBS = frozenset(
-    [
-        "agree",
-        "pledge",
-        "vow",
-        "promise",
-        "plan",
-        "intend",
-        "want",
-        "seek",
-        "offer",
-        "hope",
-        "decide",
-        "aim",
-        "prepare",
-        "expect",
-        "propose",
-        "commit",
-        "wish",
-    ]
-)
-INTENT_ADJECTIVES = frozenset(
-    ["willing", "ready", "prepared", "eager", "determined", "keen", "committed", "poised"]
-)
-THREAT_VERBS = frozenset(["threaten", "warn"])
-REFUSAL_VERBS = frozenset(["refuse", "decline", "reject"])
-APPEAL_VERBS = frozenset(
-    ["urge", "call", "ask", "appeal", "press", "request", "implore", "encourage", "invite"]
-)
-NEGATING_VERBS = frozenset(["fail", "refuse", "decline"])
-SAY_VERBS = frozenset(
-    ["say", "tell", "add", "state", "announce", "claim", "declare", "insist", "report"]
-)
-# Roots whose action done by "A and B" is done with each other: intent, consult, cooperate,
-# fight. ("A and B issued a statement" is not a statement to each other.)
-RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "we"})
-STATEMENT = "010"  # CAMEO "make statement", for the speaker of reported speech
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
-# Intent to do an action of a root -> CAMEO 03x (cooperative) or 13x (threats).
-_INTENT_CODE = {"01": "030", "02": "030", "03": "030", "04": "036", "05": "032", "06": "031",
-                "07": "033", "08": "035", "09": "030", "10": "030", "11": "030", "12": "030",
-                "13": "130", "14": "130", "15": "130", "16": "131", "17": "137", "18": "138",
-                "19": "138", "20": "138"}  # fmt: skip
-# A threat to do an action of a root -> CAMEO 13x; a refusal -> 12x.
-_THREAT_CODE = {"16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
-_REFUSAL_CODE = {"04": "125", "06": "121", "07": "122", "08": "124"}
-# An appeal for an action of a root -> CAMEO 02x.
-_APPEAL_CODE = {"04": "026", "05": "022", "06": "021", "07": "023", "08": "025"}
+# Roots whose deed, reported by a speaker before the clause ("X said Y attacked Z"), is coded as
+# the speaker's accusation of the doer (112), as the CAMEO/Phoenix transformation
+# "a (b . ATTACK) SAY = a b 112" does.
+ACCUSATION = "112"
+_ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
+# Roots whose target may be the place where it happened ("protested in X", "attacks in X").
+_PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +53,7 @@ class _Actors:
     """Actor mentions by token, with the conjunct expansion the coder needs."""
 
     def __init__(self, parse: Parse, mentions: list[Mention], lexicon: Lexicon) -> None:
-        self.parse, self.lexicon = parse, lexicon
+        self.parse, self.lexicon, self.sem = parse, lexicon, lexicon.semantics
         self.at: dict[int, list[Mention]] = {}
         for mention in mentions:
             for token in parse.tokens:
@@ -148,7 +85,7 @@ class _Actors:
         while clause.dep in ("xcomp", "conj") and clause.head != clause.i:
             clause = self.parse.tokens[clause.head]
         speech = self.parse.tokens[clause.head]
-        if clause.dep != "ccomp" or speech.lemma.lower() not in SAY_VERBS:
+        if clause.dep != "ccomp" or speech.lemma.lower() not in self.sem.speech_verbs:
             return []
         return [m for s in self.kids(speech, "nsubj") for m in self.at.get(s.i, [])]
 
@@ -192,11 +129,11 @@ def extract_events(
             hit = _noun_hit(token, actors, lexicon)
         if hit is not None:
             hits.append(hit)
-    hits += _statements(hits, actors)
+    hits = _accusations(hits, actors)
     events: list[Event] = []
     for hit in hits:
         events += _events(
-            hit, parse, mentions, story_id, published, lexicon.confidence_of(hit.rule)
+            hit, parse, mentions, story_id, published, lexicon.confidence_of(hit.rule), actors.sem
         )
     return events
 
@@ -205,51 +142,60 @@ def _known_country(mention: Mention) -> bool:
     return not mention.actor_code.startswith("---")
 
 
-def _statements(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
-    """Reported speech: "A said B attacked C" is also A's statement (010) about C (or B)."""
-    statements = []
+_DEED_RULES = frozenset({"verb", "verb+object", "noun"})
+
+
+def _accusations(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
+    """Reported speech. The attribution ("..., police said") is not an event: the reported
+    event is coded. But a speaker who reports, before the clause, a violent deed of another
+    actor ("X said Y attacked Z") accuses Y (112), and the deed is not asserted as fact."""
+    out = list(hits)
     for verb in actors.parse.tokens:
-        if verb.pos != "VERB" or verb.lemma.lower() not in SAY_VERBS:
+        if verb.pos != "VERB" or verb.lemma.lower() not in actors.sem.speech_verbs:
             continue
-        subjects = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
-        speakers = [m for m in subjects if _known_country(m)]
+        speakers = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
+        speakers = [m for m in speakers if _known_country(m)]
         for clause in actors.kids(verb, "ccomp"):
-            inner = [h for h in hits if _governed_by(actors.parse, h.trigger[0], clause.i)
-                     and h.sources and h.targets and not set(h.sources) & set(subjects)]  # fmt: skip
-            about = [
-                m for h in inner for m in h.targets
-                if _known_country(m) and all(m.actor_code[:3] != sp.actor_code[:3] for sp in speakers)
-            ]  # fmt: skip
-            if speakers and about:
-                statement = Pattern(STATEMENT, (verb.lemma.lower(),))
-                statements.append(
-                    _Hit(
-                        statement,
-                        (verb.i, verb.i + 1),
-                        tuple(speakers),
-                        tuple(about[:1]),
-                        "statement",
-                    )
-                )
-    return statements
+            if not speakers or clause.i < verb.i:
+                continue
+            for hit in [h for h in out if _governed_by(actors.parse, h.trigger[0], clause.i)]:
+                accused = [
+                    m for m in hit.sources if _known_country(m) and not _same_side(m, speakers)
+                ]
+                if hit.rule in _DEED_RULES and hit.pattern.code[:2] in _ACCUSABLE_ROOTS and accused:
+                    out.remove(hit)
+                    out.append(_Hit(Pattern(ACCUSATION, (verb.lemma.lower(),)), (verb.i, verb.i + 1),
+                                    tuple(speakers), tuple(accused), "accusation"))  # fmt: skip
+    return out
+
+
+def _same_side(mention: Mention, others: list[Mention]) -> bool:
+    return any(mention.actor_code[:3] == o.actor_code[:3] for o in others)
 
 
 # --- verbs ----------------------------------------------------------------------------------
 
 
 def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[int]) -> _Hit | None:
-    for pattern in lexicon.verb_patterns(verb.lemma.lower()):
+    match = _match_verb(verb, actors)
+    if match is None:
+        return None
+    pattern, obj, extra = match
+    if obj is not None:
+        used_nouns.add(obj.i)
+    return _verb_actors(verb, pattern, obj, extra, actors)
+
+
+def _match_verb(verb: Token, actors: _Actors) -> tuple[Pattern, Token | None, set[int]] | None:
+    """The most specific lexicon pattern of `verb` whose particles and object are present."""
+    for pattern in actors.lexicon.verb_patterns(verb.lemma.lower()):
         extra = _particles(verb, pattern, actors)
         if extra is None:
             continue
         obj = _object(verb, pattern, actors)
         if pattern.objects and obj is None:
             continue
-        if _negated(verb, actors):
-            return None
-        if obj is not None:
-            used_nouns.add(obj.i)
-        return _verb_actors(verb, pattern, obj, extra, actors)
+        return pattern, obj, extra
     return None
 
 
@@ -280,25 +226,35 @@ def _object(verb: Token, pattern: Pattern, actors: _Actors) -> Token | None:
 
 
 def _negated(verb: Token, actors: _Actors) -> bool:
-    """ "did not sign", "failed to sign", "refused to meet" """
+    """ "did not sign", "failed to sign" (a refusal, "refused to sign", is an event)."""
     governor = actors.parse.tokens[verb.head]
     return bool(actors.kids(verb, "neg")) or (
-        verb.dep == "xcomp" and governor.lemma.lower() in NEGATING_VERBS
+        verb.dep == "xcomp" and governor.lemma.lower() in actors.sem.negating_verbs
     )
 
 
 def _verb_actors(
-    verb: Token, pattern: Pattern, obj: Token | None, particles: set[int], actors: _Actors
+    verb: Token,
+    pattern: Pattern,
+    obj: Token | None,
+    particles: set[int],
+    actors: _Actors,
+    *,
+    trigger: tuple[int, int] | None = None,
 ) -> _Hit | None:
+    """Source and target of a verb trigger (or of a light verb whose object noun is the
+    trigger: `trigger` is then the noun's tokens)."""
     governor = actors.parse.tokens[verb.head]
-    stance = _stance(verb, governor) or _modal(verb, actors)
-    if stance == "modal":
+    stance = _stance(verb, governor, actors)
+    if stance in ("appeal", "demand"):
+        return None  # "called on X to withdraw": coded at the appeal (or demand) verb
+    stance = _held(verb, governor, stance, actors)
+    if stance in ("none", "possibility"):
         return None
-    appeal = verb.dep == "xcomp" and governor.lemma.lower() in APPEAL_VERBS
+    if stance == "obligation":
+        return _reported_demand(verb, pattern, governor, actors)
     if governor.pos == "ADJ" and stance is not None:  # "is willing to send": the subject is on "is"
         governor = actors.parse.tokens[governor.head]
-    if appeal:
-        return None  # "called on X to withdraw": the appeal is coded at the appeal verb
     subject_verb = (
         governor
         if verb.dep in ("xcomp", "conj", "advcl") and not _subject_tokens(verb, actors)
@@ -316,10 +272,49 @@ def _verb_actors(
         sources, targets = agents, passive_target
     else:
         targets = _targets(verb, pattern, obj, particles, actors)
-    rule = stance or ("verb+object" if obj is not None else "verb")
+    if trigger is not None:  # a noun's own prepositions ("talks with X") and not its modifiers
+        noun_actors = actors.of(obj) if obj is not None else []
+        targets = [m for m in targets if m not in noun_actors]
+    plain = "noun" if trigger is not None else "verb+object" if obj is not None else "verb"
     code = _refine(pattern, verb, actors, stance=stance)
     pattern = Pattern(code, pattern.words, pattern.objects, pattern.preps, pattern.intent)
-    return _Hit(pattern, (verb.i, verb.i + 1), tuple(sources), tuple(targets), rule)
+    span = trigger or (verb.i, verb.i + 1)
+    return _Hit(pattern, span, tuple(sources), tuple(targets), stance or plain)
+
+
+def _held(verb: Token, governor: Token, stance: str | None, actors: _Actors) -> str | None:
+    """How the action is held once negation and modals are read: intent, threat, refusal,
+    obligation, possibility, None (a deed) or "none" (nothing happened). A negated intent
+    ("will not attend", "did not agree to attend") is a refusal."""
+    modal = _modal(verb, actors)
+    if stance is None and modal is not None:
+        stance = modal
+    negated = _negated(verb, actors) or (stance is not None and bool(actors.kids(governor, "neg")))
+    if not negated:
+        return stance
+    return "refusal" if stance in ("intent", "refusal") else "none"
+
+
+def _reported_demand(verb: Token, pattern: Pattern, speech: Token, actors: _Actors) -> _Hit | None:
+    """ "X said Y must withdraw": X demands (10x) of Y; an obligation nobody voices is no event."""
+    sem = actors.sem
+    if verb.dep != "ccomp" or speech.lemma.lower() not in sem.speech_verbs | sem.demand_verbs:
+        return None
+    speakers = [m for s in _subject_tokens(speech, actors) for m in actors.of(s)]
+    targets = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
+    code = _demand_code(pattern.code, sem)
+    return _Hit(
+        Pattern(code, pattern.words),
+        (verb.i, verb.i + 1),
+        tuple(speakers),
+        tuple(targets),
+        "demand",
+    )
+
+
+def _demand_code(code: str, sem: Semantics) -> str:
+    """A demand of an action: the 10x code parallel to the 02x appeal for it."""
+    return "10" + sem.lookup("appeal_codes", code, "020")[2:]
 
 
 def _subject_tokens(verb: Token, actors: _Actors) -> list[Token]:
@@ -329,22 +324,40 @@ def _subject_tokens(verb: Token, actors: _Actors) -> list[Token]:
 def _targets(
     verb: Token, pattern: Pattern, obj: Token | None, particles: set[int], actors: _Actors
 ) -> list[Mention]:
-    """Direct object (when the pattern needs no particular object), objects of the pattern's
-    prepositions on the verb or its object, then the subject of a clause the verb governs
-    ("helped Vietnam rebuild")."""
+    """Direct and indirect objects, objects of the pattern's prepositions on the verb or its
+    object, the possessor of the object ("attacked X's programme"), then the subject of a clause
+    the verb governs ("helped Vietnam rebuild"; not for verbs of speech), the goal of the
+    governing verb of a purpose clause ("went to X to negotiate"), and for protests and attacks
+    the place ("protested in X")."""
     found: list[Mention] = []
-    if obj is None:
-        for d in actors.kids(verb, "dobj", "dative"):
-            found += actors.of(d)
+    for d in actors.kids(verb, "dobj", "dative") if obj is None else actors.kids(verb, "dative"):
+        found += [m for m in actors.of(d) if m not in found]
     preps = actors.kids(verb, "prep", "prt", "dative") + (actors.kids(obj, "prep") if obj else [])
-    for prep in preps:
-        if prep.text.lower() in pattern.preps or prep.i in particles:
-            for pobj in actors.kids(prep, "pobj"):
-                found += [m for m in _pobj_actors(pobj, actors) if m not in found]
-    if not found and obj is None:
+    _add_pobjs(found, preps, lambda p: p.text.lower() in pattern.preps or p.i in particles, actors)
+    if not found and obj is not None:
+        found += [m for p in actors.kids(obj, "poss") for m in actors.of(p)]
+    lemma = verb.lemma.lower()
+    speech = lemma in actors.sem.speech_verbs and lemma not in actors.sem.demand_verbs
+    if not found and obj is None and not speech:
         for clause in actors.kids(verb, "ccomp", "xcomp"):
             found += [m for s in actors.kids(clause, "nsubj") for m in actors.of(s)]
+    if not found and verb.dep in ("xcomp", "advcl"):
+        governor = actors.parse.tokens[verb.head]
+        _add_pobjs(
+            found, actors.kids(governor, "prep"), lambda p: p.text.lower() in ("to", "with"), actors
+        )
+    if not found and pattern.code[:2] in _PLACE_TARGET_ROOTS:
+        _add_pobjs(found, actors.kids(verb, "prep"), lambda p: p.text.lower() == "in", actors)
     return found
+
+
+def _add_pobjs(
+    found: list[Mention], preps: list[Token], keep: Callable[[Token], bool], actors: _Actors
+) -> None:
+    for prep in preps:
+        if keep(prep):
+            for pobj in actors.kids(prep, "pobj"):
+                found += [m for m in _pobj_actors(pobj, actors) if m not in found]
 
 
 def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
@@ -357,46 +370,66 @@ def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
 
 
 def _modal(verb: Token, actors: _Actors) -> str | None:
-    """ "will/would visit" is an intent; "must/should/could sign" is nobody's deed."""
+    """ "will/would visit" is an intent; "must/should sign" an obligation; "could sign" a
+    possibility (neither is anybody's deed)."""
+    sem = actors.sem
     for aux in actors.kids(verb, "aux"):
         word = aux.text.lower()
-        if word in ("will", "would", "'ll", "shall"):
+        if word in sem.intent_modals:
             return "intent"
-        if word in ("must", "should", "could", "might", "may", "ought", "can"):
-            return "modal"
+        if word in sem.obligation_modals:
+            return "obligation"
+        if word in sem.possibility_modals:
+            return "possibility"
     return None
 
 
-def _stance(verb: Token, governor: Token) -> str | None:
-    """How the action is held: intended, threatened or refused (None for a deed)."""
+def _stance(verb: Token, governor: Token, actors: _Actors) -> str | None:
+    """How the governing verb holds the action: intended, threatened, refused, appealed for or
+    demanded (None for a deed)."""
+    sem, lemma = actors.sem, governor.lemma.lower()
+    if verb.dep == "ccomp":  # "demanded that X withdraw", "urged that X withdraw"
+        return (
+            "demand"
+            if lemma in sem.demand_verbs
+            else "appeal"
+            if lemma in sem.appeal_verbs and lemma != "call"
+            else None
+        )
     if verb.dep != "xcomp":
         return None
-    lemma = governor.lemma.lower()
-    if lemma in THREAT_VERBS:
+    if lemma in sem.threat_verbs:
         return "threat"
-    if lemma in REFUSAL_VERBS:
+    if lemma in sem.refusal_verbs:
         return "refusal"
-    if lemma in INTENT_VERBS or (governor.pos == "ADJ" and lemma in INTENT_ADJECTIVES):
+    if lemma in sem.intent_verbs or (governor.pos == "ADJ" and lemma in sem.intent_adjectives):
         return "intent"
+    if lemma in sem.appeal_verbs:
+        return "appeal"
+    if lemma in sem.demand_verbs:
+        return "demand"
     return None
 
 
 def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | None) -> str:
     """Intent (03x/13x), threat (13x) or refusal (12x) for an action under such a verb; 02x
-    for an appeal whose embedded action the lexicon knows."""
-    root = pattern.code[:2]
+    for an appeal and 10x for a demand whose embedded action the lexicon knows."""
+    sem, code = actors.sem, pattern.code
     if stance == "intent":
-        return _INTENT_CODE[root]
+        return sem.lookup("intent_subcodes", code, "") or sem.lookup("intent_codes", code, "030")
     if stance == "threat":
-        return _THREAT_CODE.get(root, "130")
+        return sem.lookup("threat_codes", code, "130")
     if stance == "refusal":
-        return _REFUSAL_CODE.get(root, "120")
-    if pattern.code[:2] == "02":
+        return sem.lookup("refusal_codes", code, "120")
+    if code[:2] in ("02", "10") and len(code) == 3 and code.endswith("0"):
         for x in actors.kids(verb, "xcomp", "ccomp"):
-            embedded = actors.lexicon.verb_patterns(x.lemma.lower())
-            if embedded and embedded[0].code[:2] in _APPEAL_CODE:
-                return _APPEAL_CODE[embedded[0].code[:2]]
-    return pattern.code
+            embedded = _match_verb(x, actors)
+            if embedded is not None and embedded[0].code[:2] not in ("02", "10", "01"):
+                appeal = sem.lookup(
+                    "appeal_codes", embedded[0].code, code if code[:2] == "02" else "020"
+                )
+                return appeal if code[:2] == "02" else "10" + appeal[2:]
+    return code
 
 
 # --- eventive nouns -------------------------------------------------------------------------
@@ -408,15 +441,9 @@ def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:
         if start is None:
             continue
         head = actors.parse.tokens[noun.head]
-        if noun.dep in ("dobj", "attr") and head.lemma.lower() in LIGHT_VERBS:
-            if _negated(head, actors):
-                return None
-            sources = [m for s in _subject_tokens(head, actors) for m in actors.of(s)]
-            targets = _targets(head, pattern, None, set(), actors)
-            targets = [m for m in targets if m not in actors.of(noun)] + _noun_targets(
-                noun, pattern, actors
-            )
-            return _Hit(pattern, (start, noun.i + 1), tuple(sources), tuple(targets), "noun")
+        if noun.dep in ("dobj", "attr") and head.lemma.lower() in actors.sem.light_verbs:
+            # "held talks with X": the light verb's clause, the noun's event
+            return _verb_actors(head, pattern, noun, set(), actors, trigger=(start, noun.i + 1))
         if noun.dep in ("dobj",) and head.pos == "VERB":
             return None  # "condemned the attack": the noun is what another event is about
         sources = _noun_sources(noun, actors)
@@ -467,14 +494,16 @@ def _events(
     story_id: str,
     published: date | None,
     confidence: float,
+    sem: Semantics,
 ) -> list[Event]:
     trigger_token = parse.tokens[hit.trigger[1] - 1]
     trigger = parse.span(*hit.trigger)
     sent = trigger_token.sent
-    pairs = [(s, t) for s in hit.sources for t in hit.targets]
-    reciprocal = hit.pattern.code[:2] in RECIPROCAL_ROOTS
-    if not hit.targets and len(hit.sources) >= 2 and reciprocal:  # "A and B signed a deal"
-        pairs = [(s, t) for s in hit.sources for t in hit.sources if s is not t]
+    sources, targets = _most_specific(hit.sources), _most_specific(hit.targets)
+    pairs = [(s, t) for s in sources for t in targets]
+    reciprocal = hit.pattern.code[:2] in sem.reciprocal_roots
+    if not targets and len(sources) >= 2 and reciprocal:  # "A and B signed a deal"
+        pairs = [(s, t) for s in sources for t in sources if s is not t]
     when, precision = _when(parse, trigger_token, published)
     events = []
     for source, target in pairs:
@@ -495,6 +524,16 @@ def _events(
             confidence=confidence, date=when, date_precision=precision, location=location, place=place,
         ))  # fmt: skip
     return events
+
+
+def _most_specific(mentions: tuple[Mention, ...]) -> list[Mention]:
+    """Drop a mention whose code a more specific mention of the same phrase extends
+    (TUNJUD and TUN for one trigger: TUNJUD)."""
+    codes = [m.actor_code for m in mentions]
+    return [
+        m for m in mentions
+        if not any(c != m.actor_code and c.startswith(m.actor_code) for c in codes)
+    ]  # fmt: skip
 
 
 def _when(parse: Parse, trigger: Token, published: date | None) -> tuple[date | None, str]:

@@ -32,6 +32,65 @@ class Pattern:
 
 
 DEFAULT_CONFIDENCE = 0.5  # for a rule the calibration table does not list
+_WORD_LISTS = ("light_verbs", "intent_verbs", "intent_adjectives", "threat_verbs", "refusal_verbs",
+               "negating_verbs", "appeal_verbs", "demand_verbs", "intent_modals",
+               "obligation_modals", "possibility_modals", "speech_verbs", "quote_verbs")  # fmt: skip
+_CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_codes", "appeal_codes")
+
+
+@dataclass(frozen=True, slots=True)
+class Semantics:
+    """The word lists and code tables of events/data/semantics.yaml (see that file)."""
+
+    light_verbs: frozenset[str]
+    intent_verbs: frozenset[str]
+    intent_adjectives: frozenset[str]
+    threat_verbs: frozenset[str]
+    refusal_verbs: frozenset[str]
+    negating_verbs: frozenset[str]
+    appeal_verbs: frozenset[str]
+    demand_verbs: frozenset[str]
+    intent_modals: frozenset[str]
+    obligation_modals: frozenset[str]
+    possibility_modals: frozenset[str]
+    speech_verbs: frozenset[str]
+    quote_verbs: frozenset[str]
+    reciprocal_roots: frozenset[str]
+    intent_codes: dict[str, str]
+    intent_subcodes: dict[str, str]
+    threat_codes: dict[str, str]
+    refusal_codes: dict[str, str]
+    appeal_codes: dict[str, str]
+
+    def lookup(self, table: str, code: str, default: str) -> str:
+        """The most specific entry of a code table for `code`: the code itself, then its
+        shorter prefixes down to the root ("0712" -> "071" -> "07")."""
+        entries = getattr(self, table)
+        for n in range(len(code), 1, -1):
+            if code[:n] in entries:
+                return entries[code[:n]]
+        return default
+
+
+def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None) -> Semantics:
+    """Semantics from the parsed YAML; `extra` (a user file's `semantics:`) adds words and
+    overrides table entries."""
+    extra = extra or {}
+    values: dict[str, Any] = {}
+    for key in _WORD_LISTS:
+        values[key] = frozenset(str(w).lower() for w in [*data.get(key, ()), *extra.get(key, ())])
+    values["reciprocal_roots"] = frozenset(
+        str(r).zfill(2) for r in [*data["reciprocal_roots"], *extra.get("reciprocal_roots", ())]
+    )
+    for key in _CODE_TABLES:
+        values[key] = {str(k): str(v) for k, v in {**data[key], **extra.get(key, {})}.items()}
+    return Semantics(**values)
+
+
+@cache
+def bundled_semantics() -> Semantics:
+    text = (files("westphalia.events") / "data" / "semantics.yaml").read_text(encoding="utf-8")
+    return build_semantics(yaml.safe_load(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +100,7 @@ class Lexicon:
     # Coding rule -> share of its events right on the dev gold set (events/data/confidence.yaml,
     # written by `westphalia eval GOLD --calibrate FILE`).
     confidence: dict[str, float] = field(default_factory=dict)
+    semantics: Semantics = field(default_factory=lambda: bundled_semantics())
 
     def confidence_of(self, rule: str) -> float:
         return self.confidence.get(rule, DEFAULT_CONFIDENCE)
@@ -53,13 +113,18 @@ class Lexicon:
 
 
 def _entries(data: Any, origin: str) -> list[dict[str, Any]]:
+    if isinstance(data, dict):  # a user file with `patterns:` and `semantics:`
+        data = data.get("patterns", [])
     if not isinstance(data, list) or not all(isinstance(e, dict) and "code" in e for e in data):
         raise ConfigError(f"{origin}: expected a list of entries with a code, verbs and/or nouns")
     return data
 
 
 def build_lexicon(
-    entries: list[dict[str, Any]], *, confidence: dict[str, float] | None = None
+    entries: list[dict[str, Any]],
+    *,
+    confidence: dict[str, float] | None = None,
+    semantics: Semantics | None = None,
 ) -> Lexicon:
     verbs: dict[str, list[Pattern]] = {}
     nouns: dict[str, list[Pattern]] = {}
@@ -80,6 +145,7 @@ def build_lexicon(
         {k: order(v) for k, v in verbs.items()},
         {k: order(v) for k, v in nouns.items()},
         dict(confidence or {}),
+        semantics or bundled_semantics(),
     )
 
 
@@ -92,15 +158,19 @@ def _bundled_entries() -> tuple[dict[str, Any], ...]:
 def load_lexicon(*, user_patterns: Path | None = None) -> Lexicon:
     """The bundled lexicon; a user file's entries come first (they win on equal specificity)."""
     entries = list(_bundled_entries())
+    semantics = bundled_semantics()
     if user_patterns is not None:
         try:
-            user = _entries(
-                yaml.safe_load(user_patterns.read_text(encoding="utf-8")), str(user_patterns)
-            )
+            data = yaml.safe_load(user_patterns.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as e:
             raise ConfigError(f"Cannot read the event patterns {user_patterns}: {e}") from e
-        entries = user + entries
-    return build_lexicon(entries, confidence=_calibration())
+        entries = _entries(data, str(user_patterns)) + entries
+        if isinstance(data, dict) and data.get("semantics"):
+            raw = yaml.safe_load(
+                (files("westphalia.events") / "data" / "semantics.yaml").read_text(encoding="utf-8")
+            )
+            semantics = build_semantics(raw, extra=data["semantics"])
+    return build_lexicon(entries, confidence=_calibration(), semantics=semantics)
 
 
 @cache

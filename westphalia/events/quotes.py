@@ -12,30 +12,9 @@ import re
 
 from ..model import Mention, Quote, Span
 from ..parse import Parse, Token
+from .lexicon import bundled_semantics
 
-SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "state",
-        "announce",
-        "declare",
-        "insist",
-        "stress",
-        "warn",
-        "note",
-        "explain",
-        "assert",
-        "claim",
-        "write",
-        "reiterate",
-        "emphasise",
-        "emphasize",
-        "remark",
-        "told",
-    ]
-)
+SPEECH_VERBS = bundled_semantics().quote_verbs  # events/data/semantics.yaml
 _QUOTED = re.compile(r'"([^"]{3,})"')
 
 
