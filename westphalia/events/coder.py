@@ -23,8 +23,10 @@ from datetime import date
 from ..model import Event, Mention
 from ..parse import Parse, Token
 from .dates import PUBLICATION, UNKNOWN, resolve_date
-from .lexicon import Lexicon, Pattern, Semantics
+from .lexicon import DEFAULT_PREPS, Lexicon, Pattern, Semantics
 from .locations import event_location
+from .ontology import ontology
+from .verbdict import DictMatch
 
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "we"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -34,6 +36,7 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
 # "a (b . ATTACK) SAY = a b 112" does.
 ACCUSATION = "112"
 _ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
+_TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
 
@@ -67,7 +70,7 @@ class _Actors:
     def of(self, token: Token) -> list[Mention]:
         """Mentions for the phrase headed by `token` and its conjuncts."""
         found: list[Mention] = []
-        for t in self._conjuncts(token):
+        for t in self.conjuncts(token):
             here = self.at.get(t.i) or [m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
                                          for m in self.at.get(c.i, [])]  # fmt: skip
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
@@ -92,10 +95,10 @@ class _Actors:
     def kids(self, token: Token, *deps: str) -> list[Token]:
         return [c for c in self.children.get(token.i, []) if c.dep in deps]
 
-    def _conjuncts(self, token: Token) -> Iterator[Token]:
+    def conjuncts(self, token: Token) -> Iterator[Token]:
         yield token
         for c in self.kids(token, "conj"):
-            yield from self._conjuncts(c)
+            yield from self.conjuncts(c)
 
 
 def _with_sector(owners: list[Mention], groups: list[Mention]) -> list[Mention]:
@@ -176,18 +179,72 @@ def _same_side(mention: Mention, others: list[Mention]) -> bool:
 # --- verbs ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """A verb's lexicon pattern, with the object and particles it matched."""
+
+    pattern: Pattern
+    obj: Token | None = None
+    particles: frozenset[int] = frozenset()
+    target_from: int | None = None  # a verb-dictionary `+` or bare `(PREP)`: the target is there
+
+
 def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[int]) -> _Hit | None:
     match = _match_verb(verb, actors)
     if match is None:
         return None
-    pattern, obj, extra = match
-    if obj is not None:
-        used_nouns.add(obj.i)
-    return _verb_actors(verb, pattern, obj, extra, actors)
+    if match.obj is not None:
+        used_nouns.add(match.obj.i)
+    return _verb_actors(verb, match.pattern, match.obj, set(match.particles), actors,
+                        target_from=match.target_from)  # fmt: skip
 
 
-def _match_verb(verb: Token, actors: _Actors) -> tuple[Pattern, Token | None, set[int]] | None:
-    """The most specific lexicon pattern of `verb` whose particles and object are present."""
+def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
+    """The pattern that codes `verb`: the user's verb dictionary when it knows the verb; else
+    the most specific of patterns.yaml and the Phoenix dictionary (patterns.yaml on a tie).
+    A dictionary's null code ("---") means the verb, so used, is no event."""
+    lexicon = actors.lexicon
+    if lexicon.user_verbs is not None:
+        found = lexicon.user_verbs.match(verb, actors.parse, actors.children)
+        if found is not None:
+            return _dict_match(found, actors)
+    own = _match_yaml(verb, actors)
+    specific = own is not None and (own.pattern.objects or own.particles)
+    if lexicon.phoenix_verbs is not None and not specific:
+        found = lexicon.phoenix_verbs.match(verb, actors.parse, actors.children)
+        if found is not None and (own is None or found.specificity > 0):
+            return _dict_match(found, actors)
+    return own
+
+
+def _dict_match(found: DictMatch, actors: _Actors) -> _Match | None:
+    code = _known_code(found.code)
+    if code is None:
+        return None
+    preps = tuple(
+        dict.fromkeys(
+            [*DEFAULT_PREPS, *(actors.parse.tokens[i].text.lower() for i in found.words
+                               if actors.parse.tokens[i].pos == "ADP")]
+        )
+    )  # fmt: skip
+    pattern = Pattern(code, tuple(found.lemma.split()), preps=preps,
+                      origin=found.pattern.origin if found.pattern else "")  # fmt: skip
+    obj = actors.parse.tokens[found.obj] if found.obj is not None else None
+    return _Match(pattern, obj, frozenset(found.words), found.target_from)
+
+
+def _known_code(code: str) -> str | None:
+    """A dictionary code as a CAMEO code of the ontology: the longest known prefix ("0213"),
+    None for the null code and codes with no known prefix."""
+    types = ontology()
+    for n in range(len(code), 1, -1):
+        if code[:n] in types and code[:n].isdigit() and len(code[:n]) >= 3:
+            return code[:n]
+    return None
+
+
+def _match_yaml(verb: Token, actors: _Actors) -> _Match | None:
+    """The most specific patterns.yaml pattern of `verb` whose particles and object are present."""
     for pattern in actors.lexicon.verb_patterns(verb.lemma.lower()):
         extra = _particles(verb, pattern, actors)
         if extra is None:
@@ -195,7 +252,7 @@ def _match_verb(verb: Token, actors: _Actors) -> tuple[Pattern, Token | None, se
         obj = _object(verb, pattern, actors)
         if pattern.objects and obj is None:
             continue
-        return pattern, obj, extra
+        return _Match(pattern, obj, frozenset(extra))
     return None
 
 
@@ -241,6 +298,7 @@ def _verb_actors(
     actors: _Actors,
     *,
     trigger: tuple[int, int] | None = None,
+    target_from: int | None = None,
 ) -> _Hit | None:
     """Source and target of a verb trigger (or of a light verb whose object noun is the
     trigger: `trigger` is then the noun's tokens)."""
@@ -271,7 +329,9 @@ def _verb_actors(
         ]
         sources, targets = agents, passive_target
     else:
-        targets = _targets(verb, pattern, obj, particles, actors)
+        targets = _slot_targets(target_from, actors) or _targets(
+            verb, pattern, obj, particles, actors
+        )
     if trigger is not None:  # a noun's own prepositions ("talks with X") and not its modifiers
         noun_actors = actors.of(obj) if obj is not None else []
         targets = [m for m in targets if m not in noun_actors]
@@ -334,13 +394,16 @@ def _targets(
         found += [m for m in actors.of(d) if m not in found]
     preps = actors.kids(verb, "prep", "prt", "dative") + (actors.kids(obj, "prep") if obj else [])
     _add_pobjs(found, preps, lambda p: p.text.lower() in pattern.preps or p.i in particles, actors)
-    if not found and obj is not None:
-        found += [m for p in actors.kids(obj, "poss") for m in actors.of(p)]
+    if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
+        found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
     lemma = verb.lemma.lower()
     speech = lemma in actors.sem.speech_verbs and lemma not in actors.sem.demand_verbs
     if not found and obj is None and not speech:
         for clause in actors.kids(verb, "ccomp", "xcomp"):
             found += [m for s in actors.kids(clause, "nsubj") for m in actors.of(s)]
+    if not found and obj is None:  # "threatened to cut off supplies to X"
+        for clause in actors.kids(verb, "xcomp"):
+            found += _targets(clause, Pattern(pattern.code, ()), None, set(), actors)
     if not found and verb.dep in ("xcomp", "advcl"):
         governor = actors.parse.tokens[verb.head]
         _add_pobjs(
@@ -351,20 +414,41 @@ def _targets(
     return found
 
 
+def _slot_targets(target_from: int | None, actors: _Actors) -> list[Mention]:
+    """The actors a verb-dictionary pattern points at: the object of a bare preposition, else
+    the first actor phrase from that token on (within a few tokens, in the same sentence)."""
+    if target_from is None:
+        return []
+    token = actors.parse.tokens[target_from]
+    if token.dep in ("prep", "agent", "dative"):
+        return [m for o in actors.kids(token, "pobj") for m in _pobj_actors(o, actors)]
+    for t in actors.parse.tokens[target_from : target_from + 6]:
+        if t.sent == token.sent and actors.at.get(t.i):
+            return actors.of(actors.parse.tokens[t.head] if t.dep in _MODIFIER_DEPS else t)
+    return []
+
+
 def _add_pobjs(
     found: list[Mention], preps: list[Token], keep: Callable[[Token], bool], actors: _Actors
 ) -> None:
+    """Add the actors of the objects of the prepositions `keep` accepts. After a preposition of
+    topic ("talks on an Israeli pullback") only an actor named by the object itself counts, not
+    one that merely modifies it."""
     for prep in preps:
         if keep(prep):
             for pobj in actors.kids(prep, "pobj"):
-                found += [m for m in _pobj_actors(pobj, actors) if m not in found]
+                if prep.text.lower() in _TOPIC_PREPS:
+                    named = [m for t in actors.conjuncts(pobj) for m in actors.at.get(t.i, [])]
+                else:
+                    named = _pobj_actors(pobj, actors)
+                found += [m for m in named if m not in found]
 
 
 def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
-    """Actors of a prepositional object, or of its own "with"/"of" phrase ("to the border
-    with China")."""
+    """Actors of a prepositional object, or of its own preposition's ("to the border with
+    China", "for a war against Iraq")."""
     return actors.of(pobj) or [
-        m for p in actors.kids(pobj, "prep") if p.text.lower() in ("with", "of")
+        m for p in actors.kids(pobj, "prep") if p.text.lower() in ("with", "of", "against", "on")
         for o in actors.kids(p, "pobj") for m in actors.of(o)
     ]  # fmt: skip
 
@@ -424,10 +508,8 @@ def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | Non
     if code[:2] in ("02", "10") and len(code) == 3 and code.endswith("0"):
         for x in actors.kids(verb, "xcomp", "ccomp"):
             embedded = _match_verb(x, actors)
-            if embedded is not None and embedded[0].code[:2] not in ("02", "10", "01"):
-                appeal = sem.lookup(
-                    "appeal_codes", embedded[0].code, code if code[:2] == "02" else "020"
-                )
+            if embedded is not None and embedded.pattern.code[:2] not in ("02", "10", "01"):
+                appeal = sem.lookup("appeal_codes", embedded.pattern.code, "020")
                 return appeal if code[:2] == "02" else "10" + appeal[2:]
     return code
 

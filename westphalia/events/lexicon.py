@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..dictionaries import Discard, load_dictionaries
 from ..errors import ConfigError
+from .verbdict import VerbIndex
 
 DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from")
 
@@ -23,12 +25,14 @@ class Pattern:
     objects: frozenset[str] = frozenset()  # required direct-object lemmas
     preps: tuple[str, ...] = DEFAULT_PREPS
     intent: bool = False
+    origin: str = ""  # "FILE:LINE" of a verb-dictionary pattern
 
     @property
     def name(self) -> str:
         """How the pattern is cited in an event's evidence."""
         obj = f" +{'|'.join(sorted(self.objects))}" if self.objects else ""
-        return f"{self.code}:{' '.join(self.words)}{obj}"
+        where = f" @{self.origin}" if self.origin else ""
+        return f"{self.code}:{' '.join(self.words)}{obj}{where}"
 
 
 DEFAULT_CONFIDENCE = 0.5  # for a rule the calibration table does not list
@@ -101,6 +105,11 @@ class Lexicon:
     # written by `westphalia eval GOLD --calibrate FILE`).
     confidence: dict[str, float] = field(default_factory=dict)
     semantics: Semantics = field(default_factory=lambda: bundled_semantics())
+    # PETRARCH/TABARI verb dictionaries: the user's own (tried first) and the bundled Phoenix
+    # CAMEO.2.0 (tried after patterns.yaml); sentences matching a discard are not coded.
+    user_verbs: VerbIndex | None = None
+    phoenix_verbs: VerbIndex | None = None
+    discards: tuple[Discard, ...] = ()
 
     def confidence_of(self, rule: str) -> float:
         return self.confidence.get(rule, DEFAULT_CONFIDENCE)
@@ -125,6 +134,9 @@ def build_lexicon(
     *,
     confidence: dict[str, float] | None = None,
     semantics: Semantics | None = None,
+    user_verbs: VerbIndex | None = None,
+    phoenix_verbs: VerbIndex | None = None,
+    discards: tuple[Discard, ...] = (),
 ) -> Lexicon:
     verbs: dict[str, list[Pattern]] = {}
     nouns: dict[str, list[Pattern]] = {}
@@ -146,6 +158,9 @@ def build_lexicon(
         {k: order(v) for k, v in nouns.items()},
         dict(confidence or {}),
         semantics or bundled_semantics(),
+        user_verbs,
+        phoenix_verbs,
+        discards,
     )
 
 
@@ -155,8 +170,25 @@ def _bundled_entries() -> tuple[dict[str, Any], ...]:
     return tuple(_entries(yaml.safe_load(text), "patterns.yaml"))
 
 
-def load_lexicon(*, user_patterns: Path | None = None) -> Lexicon:
-    """The bundled lexicon; a user file's entries come first (they win on equal specificity)."""
+@cache
+def _phoenix() -> tuple[VerbIndex | None, tuple[Discard, ...]]:
+    with as_file(files("westphalia.events") / "data" / "phoenix") as folder:
+        bundle = load_dictionaries(Path(folder))
+    return (VerbIndex(bundle.verbs) if bundle.verbs else None), bundle.discards
+
+
+@cache
+def _user_dictionaries(directory: Path) -> tuple[VerbIndex | None, tuple[Discard, ...]]:
+    bundle = load_dictionaries(directory)
+    return (VerbIndex(bundle.verbs) if bundle.verbs else None), bundle.discards
+
+
+def load_lexicon(
+    *, user_patterns: Path | None = None, dictionaries: Path | None = None, phoenix: bool = True
+) -> Lexicon:
+    """The bundled lexicon; a user file's entries come first (they win on equal specificity).
+    `dictionaries` is a directory of PETRARCH/TABARI dictionaries whose verbs are tried before
+    everything else; `phoenix` adds the bundled Phoenix verb dictionary and discards last."""
     entries = list(_bundled_entries())
     semantics = bundled_semantics()
     if user_patterns is not None:
@@ -170,7 +202,12 @@ def load_lexicon(*, user_patterns: Path | None = None) -> Lexicon:
                 (files("westphalia.events") / "data" / "semantics.yaml").read_text(encoding="utf-8")
             )
             semantics = build_semantics(raw, extra=data["semantics"])
-    return build_lexicon(entries, confidence=_calibration(), semantics=semantics)
+    user_verbs, discards = _user_dictionaries(dictionaries) if dictionaries else (None, ())
+    phoenix_verbs, phoenix_discards = _phoenix() if phoenix else (None, ())
+    return build_lexicon(
+        entries, confidence=_calibration(), semantics=semantics, user_verbs=user_verbs,
+        phoenix_verbs=phoenix_verbs, discards=discards + phoenix_discards,
+    )  # fmt: skip
 
 
 @cache
