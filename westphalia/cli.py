@@ -448,6 +448,15 @@ def eval_(
             "--calibrate", help="Write per-rule confidence (YAML) measured on this gold set."
         ),
     ] = None,
+    dictionaries: Annotated[
+        Path | None,
+        typer.Option(
+            "--dictionaries",
+            help="PETRARCH/TABARI dictionaries (verbs, actors, agents, discards) to code with.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
@@ -455,7 +464,8 @@ def eval_(
     """Code each gold record on its own and print precision, recall and F1."""
     from .evaluate import evaluate
 
-    events, actors = evaluate(gold, settings=_settings(config, set_))
+    settings = _settings(config, set_, events__dictionaries=dictionaries)
+    events, actors = evaluate(gold, settings=settings)
     if predictions is not None:
         predictions.write_text(
             "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in events.predictions)

@@ -85,6 +85,10 @@ class EventSettings:
     user_patterns: Path | None = (
         None  # YAML of extra event patterns (same format as the bundled lexicon)
     )
+    # A directory of PETRARCH/TABARI dictionaries (verbs, actors, agents, discards): its verbs
+    # are tried before the bundled patterns, its actors and agents before the gazetteer's.
+    dictionaries: Path | None = None
+    phoenix: bool = True  # the bundled Phoenix CAMEO.2.0 verbs and discards, below patterns.yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,7 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "parse.processes": lambda v: None if 0 <= v <= 64 else "must be in [0, 64]",
     "actors.user_dictionary": lambda v: None if v.is_file() else "no such file",
     "events.user_patterns": lambda v: None if v.is_file() else "no such file",
+    "events.dictionaries": lambda v: None if v.is_dir() else "no such directory",
 }
 
 

@@ -196,17 +196,32 @@ class _Runner:
         self.batch = Batch(summary.run_id)
 
 
+def load_knowledge(settings: Settings) -> tuple[Gazetteer, Lexicon]:
+    """The gazetteer and the event lexicon the settings ask for: bundled data, the user's
+    dictionary and patterns, and a PETRARCH/TABARI dictionaries directory above both."""
+    from .actors import load_gazetteer
+    from .dictionaries import load_dictionaries
+    from .events import load_lexicon
+
+    folder = settings.events.dictionaries
+    bundle = load_dictionaries(folder) if folder is not None else None
+    gazetteer = load_gazetteer(user_dictionary=settings.actors.user_dictionary, dictionaries=bundle)
+    lexicon = load_lexicon(
+        user_patterns=settings.events.user_patterns,
+        dictionaries=folder,
+        phoenix=settings.events.phoenix,
+    )
+    return gazetteer, lexicon
+
+
 class _Annotator:
     """The parse, actor and event stages over the new articles of a batch (spaCy loads on
     first use)."""
 
     def __init__(self, settings: Settings) -> None:
-        from .actors import load_gazetteer
-        from .events import load_lexicon
         from .parse import Parser
 
-        self.gazetteer: Gazetteer = load_gazetteer(user_dictionary=settings.actors.user_dictionary)
-        self.lexicon: Lexicon = load_lexicon(user_patterns=settings.events.user_patterns)
+        self.gazetteer, self.lexicon = load_knowledge(settings)
         self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
 
     def annotate(self, fresh: list[tuple[Article, str]], batch: Batch, *, strict: bool) -> None:

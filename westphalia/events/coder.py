@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
+from ..dictionaries import discarded
 from ..model import Event, Mention
 from ..parse import Parse, Token
 from .dates import PUBLICATION, UNKNOWN, resolve_date
@@ -122,9 +123,14 @@ def extract_events(
 ) -> list[Event]:
     """The events of one parsed article; see the module docstring."""
     actors = _Actors(parse, mentions, lexicon)
+    skipped = _discarded_sentences(parse, lexicon)
+    if skipped is None:
+        return []
     hits: list[_Hit] = []
     used_nouns: set[int] = set()
     for token in parse.tokens:
+        if token.sent in skipped:
+            continue
         hit = (
             _verb_hit(token, actors, lexicon, used_nouns) if token.pos in ("VERB", "AUX") else None
         )
@@ -139,6 +145,19 @@ def extract_events(
             hit, parse, mentions, story_id, published, lexicon.confidence_of(hit.rule), actors.sem
         )
     return events
+
+
+def _discarded_sentences(parse: Parse, lexicon: Lexicon) -> set[int] | None:
+    """Sentences a discard phrase rules out (sports, entertainment, history); None when a
+    whole-story discard matches."""
+    skipped: set[int] = set()
+    for index, sentence in enumerate(parse.sentences):
+        found = discarded(sentence.text, lexicon.discards) if lexicon.discards else None
+        if found is not None and found.story:
+            return None
+        if found is not None:
+            skipped.add(index)
+    return skipped
 
 
 def _known_country(mention: Mention) -> bool:
