@@ -27,7 +27,7 @@ from .dates import PUBLICATION, UNKNOWN, resolve_date
 from .lexicon import DEFAULT_PREPS, Lexicon, Pattern, Semantics
 from .locations import event_location
 from .ontology import ontology
-from .verbdict import DictMatch
+from .verbdict import NULL_CODE, DictMatch
 
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "we"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -37,9 +37,12 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
 # "a (b . ATTACK) SAY = a b 112" does.
 ACCUSATION = "112"
 _ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
+# Prepositions that may introduce a verb-dictionary pattern's target besides DEFAULT_PREPS.
+_DICTIONARY_PREPS = ("into", "toward", "towards", "between", "among", "upon", "onto")
 _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
+_VISIT = "042"  # "arrived in X"
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,30 +229,50 @@ def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
     if lexicon.user_verbs is not None:
         found = lexicon.user_verbs.match(verb, actors.parse, actors.children)
         if found is not None:
-            return _dict_match(found, actors)
+            return _dict_match(found, actors, own=True)
     own = _match_yaml(verb, actors)
     specific = own is not None and (own.pattern.objects or own.particles)
     if lexicon.phoenix_verbs is not None and not specific:
         found = lexicon.phoenix_verbs.match(verb, actors.parse, actors.children)
         if found is not None and (own is None or found.specificity > 0):
-            return _dict_match(found, actors)
+            return _dict_match(found, actors, own=False)
     return own
 
 
-def _dict_match(found: DictMatch, actors: _Actors) -> _Match | None:
-    code = _known_code(found.code)
+def _dict_match(found: DictMatch, actors: _Actors, *, own: bool) -> _Match | None:
+    """A verb-dictionary match as a lexicon pattern; None for the null code. A user's own
+    dictionary keeps its codes as written (its ontology may differ from CAMEO's), Phoenix's are
+    read as CAMEO codes."""
+    code = (
+        (found.code if found.code != NULL_CODE and found.code.isalnum() else None)
+        if own
+        else _known_code(found.code)
+    )
     if code is None:
         return None
-    preps = tuple(
-        dict.fromkeys(
-            [*DEFAULT_PREPS, *(actors.parse.tokens[i].text.lower() for i in found.words
-                               if actors.parse.tokens[i].pos == "ADP")]
-        )
-    )  # fmt: skip
+    tokens = actors.parse.tokens
+    pattern_preps = [tokens[i].text.lower() for i in found.words if tokens[i].pos == "ADP"]
+    preps = tuple(dict.fromkeys([*DEFAULT_PREPS, *_DICTIONARY_PREPS, *pattern_preps]))
     pattern = Pattern(code, tuple(found.lemma.split()), preps=preps,
                       origin=found.pattern.origin if found.pattern else "")  # fmt: skip
-    obj = actors.parse.tokens[found.obj] if found.obj is not None else None
-    return _Match(pattern, obj, frozenset(found.words), found.target_from)
+    return _Match(pattern, _head_noun(found, actors), frozenset(found.words), found.target_from)
+
+
+def _head_noun(found: DictMatch, actors: _Actors) -> Token | None:
+    """The object a pattern named: of its words after the verb, the one nearest the verb in the
+    parse ("diplomatic ties": ties)."""
+    if found.obj is None:
+        return None
+    verb = min(found.words)
+    nouns = [
+        actors.parse.tokens[i]
+        for i in found.words
+        if i > verb and actors.parse.tokens[i].pos != "ADP"
+    ]
+    direct = [
+        t for t in nouns if actors.parse.tokens[t.head].i not in found.words or t.head == verb
+    ]
+    return direct[0] if direct else actors.parse.tokens[found.obj]
 
 
 def _known_code(code: str) -> str | None:
@@ -330,7 +353,7 @@ def _verb_actors(
         return None
     if stance == "obligation":
         return _reported_demand(verb, pattern, governor, actors)
-    if governor.pos == "ADJ" and stance is not None:  # "is willing to send": the subject is on "is"
+    if governor.pos == "ADJ" and verb.dep == "xcomp":  # "is willing/about to send": "is" has it
         governor = actors.parse.tokens[governor.head]
     subject_verb = (
         governor
@@ -411,8 +434,14 @@ def _targets(
     found: list[Mention] = []
     for d in actors.kids(verb, "dobj", "dative") if obj is None else actors.kids(verb, "dative"):
         found += [m for m in actors.of(d) if m not in found]
-    preps = actors.kids(verb, "prep", "prt", "dative") + (actors.kids(obj, "prep") if obj else [])
-    _add_pobjs(found, preps, lambda p: p.text.lower() in pattern.preps or p.i in particles, actors)
+    keep = lambda p: p.text.lower() in pattern.preps or p.i in particles  # noqa: E731
+    if not found:
+        preps = actors.kids(verb, "prep", "prt", "dative") + (
+            actors.kids(obj, "prep") if obj else []
+        )
+        _add_pobjs(found, preps, keep, actors)
+    if not found and obj is not None:  # "welcomed the resumption of ties with X"
+        _add_pobjs(found, _nested_preps(obj, actors), keep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
     lemma = verb.lemma.lower()
@@ -428,8 +457,19 @@ def _targets(
         _add_pobjs(
             found, actors.kids(governor, "prep"), lambda p: p.text.lower() in ("to", "with"), actors
         )
-    if not found and pattern.code[:2] in _PLACE_TARGET_ROOTS:
+    if not found and (pattern.code[:2] in _PLACE_TARGET_ROOTS or pattern.code == _VISIT):
         _add_pobjs(found, actors.kids(verb, "prep"), lambda p: p.text.lower() == "in", actors)
+    return found
+
+
+def _nested_preps(obj: Token, actors: _Actors, depth: int = 3) -> list[Token]:
+    """Prepositions inside the object's phrase, below its own ("of ties with X")."""
+    found: list[Token] = []
+    frontier = [obj]
+    for _ in range(depth):
+        frontier = [c for t in frontier for c in actors.children.get(t.i, [])
+                    if c.dep in ("prep", "pobj", "amod", "compound")]  # fmt: skip
+        found += [t for t in frontier if t.dep == "prep" and t.head != obj.i]
     return found
 
 
@@ -610,6 +650,8 @@ def _events(
     for source, target in pairs:
         if source is target or source.actor_code == target.actor_code:
             continue
+        if not _known_country(source) and not _known_country(target):
+            continue  # "crowds attacked the embassy": nobody the data can place
         location, place = event_location(
             parse,
             trigger_token,
