@@ -229,17 +229,17 @@ def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
     if lexicon.user_verbs is not None:
         found = lexicon.user_verbs.match(verb, actors.parse, actors.children)
         if found is not None:
-            return _dict_match(found, actors, own=True)
+            return _dict_match(found, verb, actors, own=True)
     own = _match_yaml(verb, actors)
     specific = own is not None and (own.pattern.objects or own.particles)
     if lexicon.phoenix_verbs is not None and not specific:
         found = lexicon.phoenix_verbs.match(verb, actors.parse, actors.children)
         if found is not None and (own is None or found.specificity > 0):
-            return _dict_match(found, actors, own=False)
+            return _dict_match(found, verb, actors, own=False)
     return own
 
 
-def _dict_match(found: DictMatch, actors: _Actors, *, own: bool) -> _Match | None:
+def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) -> _Match | None:
     """A verb-dictionary match as a lexicon pattern; None for the null code. A user's own
     dictionary keeps its codes as written (its ontology may differ from CAMEO's), Phoenix's are
     read as CAMEO codes."""
@@ -255,24 +255,23 @@ def _dict_match(found: DictMatch, actors: _Actors, *, own: bool) -> _Match | Non
     preps = tuple(dict.fromkeys([*DEFAULT_PREPS, *_DICTIONARY_PREPS, *pattern_preps]))
     pattern = Pattern(code, tuple(found.lemma.split()), preps=preps,
                       origin=found.pattern.origin if found.pattern else "")  # fmt: skip
-    return _Match(pattern, _head_noun(found, actors), frozenset(found.words), found.target_from)
+    return _Match(
+        pattern, _head_noun(found, verb, actors), frozenset(found.words), found.target_from
+    )
 
 
-def _head_noun(found: DictMatch, actors: _Actors) -> Token | None:
+def _head_noun(found: DictMatch, verb: Token, actors: _Actors) -> Token | None:
     """The object a pattern named: of its words after the verb, the one nearest the verb in the
-    parse ("diplomatic ties": ties)."""
+    parse, or the noun a matched modifier belongs to ("diplomatic ties": ties)."""
     if found.obj is None:
         return None
-    verb = min(found.words)
-    nouns = [
-        actors.parse.tokens[i]
-        for i in found.words
-        if i > verb and actors.parse.tokens[i].pos != "ADP"
-    ]
-    direct = [
-        t for t in nouns if actors.parse.tokens[t.head].i not in found.words or t.head == verb
-    ]
-    return direct[0] if direct else actors.parse.tokens[found.obj]
+    tokens = actors.parse.tokens
+    nouns = [tokens[i] for i in found.words if i > verb.i and tokens[i].pos != "ADP"]
+    direct = [t for t in nouns if t.head not in found.words or t.head == verb.i]
+    token = direct[0] if direct else tokens[found.obj]
+    while token.dep in ("amod", "compound", "nummod") and token.head != token.i:
+        token = tokens[token.head]
+    return token
 
 
 def _known_code(code: str) -> str | None:
@@ -440,8 +439,9 @@ def _targets(
             actors.kids(obj, "prep") if obj else []
         )
         _add_pobjs(found, preps, keep, actors)
-    if not found and obj is not None:  # "welcomed the resumption of ties with X"
-        _add_pobjs(found, _nested_preps(obj, actors), keep, actors)
+    for head in [obj] if obj is not None else actors.kids(verb, "dobj"):
+        if not found:  # "welcomed the resumption of ties with X"
+            _add_pobjs(found, _nested_preps(head, actors), keep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
     lemma = verb.lemma.lower()
