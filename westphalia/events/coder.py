@@ -650,7 +650,7 @@ def _events(
     for source, target in pairs:
         if source is target or source.actor_code == target.actor_code:
             continue
-        if not _known_country(source) and not _known_country(target):
+        if not _known_country(source) or not _known_country(target):
             continue  # "crowds attacked the embassy": nobody the data can place
         location, place = event_location(
             parse,
