@@ -4,6 +4,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from badinput import EXPECTED_REJECTIONS, GOOD_ARTICLES, SIZE_LIMIT, make_bad_input_dir
 
 from westphalia.config import IngestSettings
@@ -78,6 +79,32 @@ def test_internal_error_becomes_a_rejection_with_traceback(
     assert summary.exit_code is ExitCode.INTERNAL
     (rejection,) = store.rejections()
     assert rejection["code"] == "E901" and "RuntimeError: kaput" in rejection["detail"]
+
+
+@pytest.mark.parametrize(
+    ("target", "stage"),
+    [("extract_events", "events"), ("extract_quotes", "events"), ("extract_actors", "actors")],
+)
+def test_a_coding_failure_rejects_that_article_and_keeps_the_others(
+    tmp_path: Path, settings, store, monkeypatch, target: str, stage: str
+) -> None:
+    import westphalia.pipeline as pipeline
+
+    real = getattr(pipeline, target)
+
+    def fails_on_one(parse, *args, **kwargs):
+        if "Lisbon" in parse.text:
+            raise RuntimeError("kaput")
+        return real(parse, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, target, fails_on_one)
+    (tmp_path / "a.txt").write_text(STORY)
+    (tmp_path / "b.txt").write_text("Portugal hosted talks in Lisbon with Spain on Monday.")
+    summary = run([tmp_path], settings=settings, store=store)
+    assert summary.exit_code is ExitCode.INTERNAL and summary.new == 2
+    (rejection,) = store.rejections()
+    assert (rejection["source"].endswith("b.txt"), rejection["stage"]) == (True, stage)
+    assert store.query("SELECT count(*) AS n FROM mentions")[0]["n"] > 0  # a.txt was coded
 
 
 def test_event_stated_twice_in_a_story_is_stored_once_with_a_count(

@@ -12,8 +12,9 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,7 @@ from .store import Batch, Store
 if TYPE_CHECKING:
     from .actors import Gazetteer
     from .events import Lexicon
-    from .parse import Parser
+    from .parse import Parse, Parser
 
 INTERNAL_CODE = "E901"
 # (items done, input bytes done, input bytes in all or None when reading stdin)
@@ -241,19 +242,50 @@ class _Annotator:
                         _internal(e, article.source, article.locator, Stage.PARSE)
                     )
         published = {a.id: a.published for a in articles}
+        by_id = {a.id: a for a in articles}
         for parse in parses:
-            day = published[parse.article_id]
             batch.sentences.extend(parse.sentences)
+            article = by_id[parse.article_id]
+            try:
+                self._code(parse, story_of[parse.article_id], published[parse.article_id], batch)
+            except _StageError as e:  # one article's failure is its rejection, not the run's
+                if strict:
+                    raise e.__cause__ from None
+                batch.rejections.append(
+                    _internal(e.__cause__, article.source, article.locator, e.stage)
+                )
+
+    def _code(self, parse: Parse, story: str, day: date | None, batch: Batch) -> None:
+        """Actors, events and quotes of one parse, added to the batch all or nothing."""
+        with _stage(Stage.ACTORS):
             mentions = extract_actors(parse, gazetteer=self.gazetteer, published=day)
-            batch.mentions.extend(mentions)
-            for mention in mentions:
-                if mention.actor_code not in batch.actors:
-                    batch.actors[mention.actor_code] = self.gazetteer.actor(mention.actor_code)
-            story = story_of[parse.article_id]
-            batch.events.extend(
-                extract_events(parse, mentions, lexicon=self.lexicon, story_id=story, published=day)
+            actors = {m.actor_code: self.gazetteer.actor(m.actor_code) for m in mentions}
+        with _stage(Stage.EVENTS):
+            events = extract_events(
+                parse, mentions, lexicon=self.lexicon, story_id=story, published=day
             )
-            batch.quotes.extend(extract_quotes(parse, mentions))
+            quotes = extract_quotes(parse, mentions)
+        batch.mentions.extend(mentions)
+        for code, actor in actors.items():
+            batch.actors.setdefault(code, actor)
+        batch.events.extend(events)
+        batch.quotes.extend(quotes)
+
+
+class _StageError(Exception):
+    """A bug inside one stage for one article (the original exception is the cause)."""
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(stage.value)
+        self.stage = stage
+
+
+@contextmanager
+def _stage(stage: Stage) -> Iterator[None]:
+    try:
+        yield
+    except Exception as e:
+        raise _StageError(stage) from e
 
 
 def _items(

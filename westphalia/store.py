@@ -261,14 +261,14 @@ class Store:
             self._insert("articles", _article_rows(batch, now), "OR IGNORE")
             self._insert("stories", _story_rows(batch, now), "OR IGNORE")
             self._insert("article_sources", _source_rows(batch, now), "OR IGNORE")
+            if batch.occurrences:  # earlier rejections of these items; this batch's own stay
+                self._clear_rejections(batch.occurrences)
             self._insert("rejections", _rejection_rows(batch, now), "OR REPLACE")
             self._insert("sentences", _sentence_rows(batch), "OR IGNORE")
             self._insert("mentions", _mention_rows(batch), "OR IGNORE")
             self._insert("actors", _actor_rows(batch), "OR IGNORE")
             self._insert("quotes", _quote_rows(batch), "OR IGNORE")
             self._upsert_events(batch.events)
-            if batch.occurrences:
-                self._clear_rejections(batch.occurrences)
 
     def _insert(self, table: str, rows: pa.Table, conflict: str) -> None:
         if rows.num_rows == 0:

@@ -36,6 +36,7 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
 # the speaker's accusation of the doer (112), as the CAMEO/Phoenix transformation
 # "a (b . ATTACK) SAY = a b 112" does.
 ACCUSATION = "112"
+_DEMAND = "020"  # an appeal for an action the lexicon does not know; as a demand: 100
 _ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
 # Prepositions that may introduce a verb-dictionary pattern's target besides DEFAULT_PREPS.
 _DICTIONARY_PREPS = ("into", "toward", "towards", "between", "among", "upon", "onto")
@@ -139,6 +140,13 @@ def extract_events(
         )
         if hit is None and token.pos in ("NOUN", "PROPN") and token.i not in used_nouns:
             hit = _noun_hit(token, actors, lexicon)
+        if hit is None and token.pos == "VERB" and _modal(token, actors) == "obligation":
+            hit = _reported_demand(
+                token,
+                Pattern(_DEMAND, (token.lemma.lower(),)),
+                actors.parse.tokens[token.head],
+                actors,
+            )
         if hit is not None:
             hits.append(hit)
     hits = _accusations(hits, actors)
