@@ -217,6 +217,9 @@ class _Match:
     obj: Token | None = None
     particles: frozenset[int] = frozenset()
     target_from: int | None = None  # a verb-dictionary `+` or bare `(PREP)`: the target is there
+    # A user's PETRARCH/TABARI dictionary codes what it matches as written: as in PETRARCH, a
+    # future ("will break relations") is coded as the deed, not as an intent.
+    future_is_intent: bool = True
 
 
 def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[int]) -> _Hit | None:
@@ -226,7 +229,7 @@ def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[in
     if match.obj is not None:
         used_nouns.add(match.obj.i)
     return _verb_actors(verb, match.pattern, match.obj, set(match.particles), actors,
-                        target_from=match.target_from)  # fmt: skip
+                        target_from=match.target_from, future_is_intent=match.future_is_intent)  # fmt: skip
 
 
 def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
@@ -263,9 +266,8 @@ def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) ->
     preps = tuple(dict.fromkeys([*DEFAULT_PREPS, *_DICTIONARY_PREPS, *pattern_preps]))
     pattern = Pattern(code, tuple(found.lemma.split()), preps=preps,
                       origin=found.pattern.origin if found.pattern else "")  # fmt: skip
-    return _Match(
-        pattern, _head_noun(found, verb, actors), frozenset(found.words), found.target_from
-    )
+    obj = _head_noun(found, verb, actors)
+    return _Match(pattern, obj, frozenset(found.words), found.target_from, future_is_intent=not own)
 
 
 def _head_noun(found: DictMatch, verb: Token, actors: _Actors) -> Token | None:
@@ -348,6 +350,7 @@ def _verb_actors(
     *,
     trigger: tuple[int, int] | None = None,
     target_from: int | None = None,
+    future_is_intent: bool = True,
 ) -> _Hit | None:
     """Source and target of a verb trigger (or of a light verb whose object noun is the
     trigger: `trigger` is then the noun's tokens)."""
@@ -355,7 +358,7 @@ def _verb_actors(
     stance = _stance(verb, governor, actors)
     if stance in ("appeal", "demand"):
         return None  # "called on X to withdraw": coded at the appeal (or demand) verb
-    stance = _held(verb, governor, stance, actors)
+    stance = _held(verb, governor, stance, actors, future_is_intent=future_is_intent)
     if stance in ("none", "possibility"):
         return None
     if stance == "obligation":
@@ -391,11 +394,20 @@ def _verb_actors(
     return _Hit(pattern, span, tuple(sources), tuple(targets), stance or plain)
 
 
-def _held(verb: Token, governor: Token, stance: str | None, actors: _Actors) -> str | None:
+def _held(
+    verb: Token,
+    governor: Token,
+    stance: str | None,
+    actors: _Actors,
+    *,
+    future_is_intent: bool = True,
+) -> str | None:
     """How the action is held once negation and modals are read: intent, threat, refusal,
     obligation, possibility, None (a deed) or "none" (nothing happened). A negated intent
     ("will not attend", "did not agree to attend") is a refusal."""
     modal = _modal(verb, actors)
+    if modal == "intent" and not future_is_intent:
+        modal = None
     if stance is None and modal is not None:
         stance = modal
     negated = _negated(verb, actors) or (stance is not None and bool(actors.kids(governor, "neg")))
