@@ -389,7 +389,7 @@ def _verb_actors(
         targets = [m for m in targets if m not in noun_actors]
     plain = "noun" if trigger is not None else "verb+object" if obj is not None else "verb"
     code = _refine(pattern, verb, actors, stance=stance)
-    pattern = Pattern(code, pattern.words, pattern.objects, pattern.preps, pattern.intent)
+    pattern = replace(pattern, code=code)
     span = trigger or (verb.i, verb.i + 1)
     return _Hit(pattern, span, tuple(sources), tuple(targets), stance or plain)
 

@@ -1,0 +1,98 @@
+"""PETRARCH/TABARI verb dictionaries in the coder, on a small dictionary and sentences written
+for these tests (fake gazetteer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import GAZ, LEXICON_ENTRIES
+
+from westphalia.actors import extract_actors
+from westphalia.config import ParseSettings
+from westphalia.dictionaries import read_verbs
+from westphalia.events.coder import extract_events
+from westphalia.events.lexicon import build_lexicon
+from westphalia.events.verbdict import VerbIndex
+from westphalia.parse import Parser
+
+VERBS = """\
+&GOODS
++FOOD
++MEDICINE
+
+--- GIVE [070] ---
+GIVE {GAVE GIVEN GIVING GIVES}
+- * {MILITARY AID}   [072]
+- * &GOODS          [073]
+- * ADVICE          [---]
+
+--- CAMPAIGN [---] ---
+CAMPAIGN
+- * (AGAINST)       [111]
+
+--- SEAL [---] ---
++SEAL_OFF
+- * BORDER          [1723]
+"""
+
+
+@pytest.fixture(scope="module")
+def parser() -> Parser:
+    return Parser(ParseSettings(), GAZ.phrases())
+
+
+@pytest.fixture(scope="module")
+def lexicon(tmp_path_factory: pytest.TempPathFactory):
+    path: Path = tmp_path_factory.mktemp("dict") / "test.verbs.txt"
+    path.write_text(VERBS, encoding="utf-8")
+    return build_lexicon(LEXICON_ENTRIES, user_verbs=VerbIndex(read_verbs(path)))
+
+
+def code(parser: Parser, lexicon, text: str) -> list[tuple[str, str, str]]:
+    parse = next(parser.parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=GAZ)
+    events = extract_events(parse, mentions, lexicon=lexicon, story_id="s1")
+    return [(e.source, e.target, e.code) for e in events]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia gave military aid to Pakistan.", [("RUS", "PAK", "072")]),
+        ("Russia gave medicine to Pakistan.", [("RUS", "PAK", "073")]),
+        ("Russia gave money to Pakistan.", [("RUS", "PAK", "070")]),
+        ("Russia gave advice to Pakistan.", []),
+    ],
+)
+def test_the_object_picks_the_subcode_and_a_null_pattern_stops_coding(
+    parser, lexicon, text: str, expected: list
+) -> None:
+    assert code(parser, lexicon, text) == expected
+
+
+def test_a_bare_preposition_says_where_the_target_is(parser, lexicon) -> None:
+    assert code(parser, lexicon, "Russia campaigned against Pakistan.") == [("RUS", "PAK", "111")]
+
+
+def test_a_verb_whose_own_code_is_null_codes_only_through_a_pattern(parser, lexicon) -> None:
+    assert code(parser, lexicon, "Russia campaigned with Pakistan.") == []
+
+
+def test_a_multiword_verb_matches_its_particle(parser, lexicon) -> None:
+    found = code(parser, lexicon, "Russia sealed off the border with Pakistan.")
+    assert found == [("RUS", "PAK", "1723")]
+
+
+def test_a_user_dictionary_codes_the_future_as_the_deed(parser, lexicon) -> None:
+    assert code(parser, lexicon, "Russia will give medicine to Pakistan.") == [
+        ("RUS", "PAK", "073")
+    ]
+
+
+def test_the_evidence_names_the_dictionary_line(parser, lexicon) -> None:
+    parse = next(parser.parse([("a1", "Russia gave military aid to Pakistan.")]))
+    (event,) = extract_events(
+        parse, extract_actors(parse, gazetteer=GAZ), lexicon=lexicon, story_id="s"
+    )
+    assert event.pattern.endswith("@test.verbs.txt:7")
