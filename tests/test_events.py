@@ -157,3 +157,23 @@ def test_user_patterns_extend_the_bundled_lexicon_and_come_first(tmp_path) -> No
     assert lexicon.verb_patterns("countersign")[0].code == "057"
     assert lexicon.verb_patterns("visit")[0].code == "043"  # the user's entry wins
     assert len(lexicon.verb_patterns("visit")) > 1  # the bundled ones are still there
+
+
+def test_a_counted_object_after_up_to_is_the_object(parser) -> None:
+    assert code(parser, "Russia attacked up to 16 Pakistani troops.") == [("RUS", "PAKMIL", "190")]
+
+
+def test_the_target_may_sit_in_a_preposition_of_the_object(parser) -> None:
+    assert ("RUS", "PAK", "130") in code_with_threat(
+        parser, "Russia threatened to stop the talks with Pakistan."
+    )
+
+
+def code_with_threat(parser: Parser, text: str) -> list[tuple[str, str, str]]:
+    lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "130", "verbs": ["threaten"]}])
+    parse = next(parser.parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=GAZ)
+    return [
+        (e.source, e.target, e.code)
+        for e in extract_events(parse, mentions, lexicon=lexicon, story_id="s1")
+    ]

@@ -451,7 +451,8 @@ def _targets(
     governing verb of a purpose clause ("went to X to negotiate"), and for protests and attacks
     the place ("protested in X")."""
     found: list[Mention] = []
-    for d in actors.kids(verb, "dobj", "dative") if obj is None else actors.kids(verb, "dative"):
+    objects = actors.kids(verb, "dobj", "dative") if obj is None else actors.kids(verb, "dative")
+    for d in objects + _counted_objects(verb, actors):
         found += [m for m in actors.of(d) if m not in found]
     keep = lambda p: p.text.lower() in pattern.preps or p.i in particles  # noqa: E731
     if not found:
@@ -460,8 +461,8 @@ def _targets(
         )
         _add_pobjs(found, preps, keep, actors)
     for head in [obj] if obj is not None else actors.kids(verb, "dobj"):
-        if not found:  # "welcomed the resumption of ties with X"
-            _add_pobjs(found, _nested_preps(head, actors), keep, actors)
+        if not found:  # "welcomed the resumption of ties with X", "stopped talks with X"
+            _add_pobjs(found, _nested_preps(head, actors, own=obj is None), keep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
     lemma = verb.lemma.lower()
@@ -482,14 +483,28 @@ def _targets(
     return found
 
 
-def _nested_preps(obj: Token, actors: _Actors, depth: int = 3) -> list[Token]:
-    """Prepositions inside the object's phrase, below its own ("of ties with X")."""
+def _counted_objects(verb: Token, actors: _Actors) -> list[Token]:
+    """ "kidnapped up to 16 advisers": the parser takes "up to" for prepositions and the
+    counted noun for their object; that noun is the verb's object."""
+    tokens = actors.parse.tokens
+    ups = [c for c in actors.children.get(verb.i, []) if c.text.lower() == "up"]
+    tos = [
+        tokens[u.i + 1]
+        for u in ups
+        if u.i + 1 < len(tokens) and tokens[u.i + 1].text.lower() == "to"
+    ]
+    return [o for to in tos for o in actors.kids(to, "pobj") if actors.kids(o, "nummod")]
+
+
+def _nested_preps(obj: Token, actors: _Actors, *, own: bool = False, depth: int = 3) -> list[Token]:
+    """Prepositions inside the object's phrase, below its own ("of ties with X"); with `own`
+    its own too."""
     found: list[Token] = []
     frontier = [obj]
     for _ in range(depth):
         frontier = [c for t in frontier for c in actors.children.get(t.i, [])
                     if c.dep in ("prep", "pobj", "amod", "compound")]  # fmt: skip
-        found += [t for t in frontier if t.dep == "prep" and t.head != obj.i]
+        found += [t for t in frontier if t.dep == "prep" and (own or t.head != obj.i)]
     return found
 
 
