@@ -39,3 +39,24 @@ def test_event_scores_stay_above_their_floors(scores, measure: str, floor: float
 def test_actor_scores_stay_above_their_floors(scores) -> None:
     _, actors = scores
     assert actors.recall >= ACTOR_RECALL_FLOOR and actors.precision >= ACTOR_PRECISION_FLOOR
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CONFORMANCE = {  # suite -> (its dictionaries, triple F1 floor measured 2026-11-29, see README)
+    "udpetr_validate_2_02": ("udpetr_validate", 0.64),
+    "petrarch2_unittest": ("petrarch_validate", 0.55),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suite", sorted(CONFORMANCE))
+def test_conformance_suites_stay_above_their_floors(suite: str) -> None:
+    gold = SHARED / "eval" / "conformance" / f"{suite}.jsonl"
+    folder, floor = CONFORMANCE[suite]
+    if not gold.exists():
+        pytest.skip(f"the conformance suite is not at {gold}")
+    settings = load_settings(
+        env={}, values={"events.dictionaries": SHARED / "dictionaries" / folder}
+    )
+    events, _ = evaluate(gold, settings=settings)
+    assert events.scores["triples, full actor codes, CAMEO code"].f1 >= floor
