@@ -81,7 +81,7 @@ class _Actors:
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
             if not here or all(m.actor_code.startswith("---") for m in here):
-                owners = [m for p in self.kids(t, "prep") if p.text.lower() in ("of", "from")
+                owners = [m for p in self.kids(t, "prep") if p.text.lower() in ("of", "from", "in")
                           for o in self.kids(p, "pobj") for m in self.of(o)]  # fmt: skip
                 here = _with_sector(owners, here) if owners else here
             found += [m for m in here if m not in found]
