@@ -979,6 +979,32 @@ def discarded(text: str, discards: Sequence[Discard]) -> Discard | None:
     return next((d for d in discards if _found(haystack, d)), None)
 
 
+class DiscardMatcher:
+    """`discarded` for many sentences: every phrase in one regular expression (story discards
+    first), with the same rules."""
+
+    def __init__(self, discards: Sequence[Discard]) -> None:
+        self._by_phrase = {d.phrase: d for d in reversed(discards)}  # the first one wins
+        self._story = _discard_regex([d for d in discards if d.story])
+        self._sentence = _discard_regex([d for d in discards if not d.story])
+
+    def __call__(self, text: str) -> Discard | None:
+        haystack = " ".join(text.lower().split())
+        for regex in (self._story, self._sentence):
+            found = regex.search(haystack) if regex is not None else None
+            if found is not None:
+                return self._by_phrase[found.group(1)]
+        return None
+
+
+def _discard_regex(discards: Sequence[Discard]) -> re.Pattern[str] | None:
+    if not discards:
+        return None
+    longest_first = sorted(discards, key=lambda d: -len(d.phrase))
+    parts = [re.escape(d.phrase) + (r"(?![^\W_])" if d.whole_word else "") for d in longest_first]
+    return re.compile(r"(?<![^\W_])(" + "|".join(parts) + ")")
+
+
 def _found(haystack: str, discard: Discard) -> bool:
     start = haystack.find(discard.phrase)
     while start >= 0:

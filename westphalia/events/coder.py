@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ..dictionaries import discarded
 from ..model import Event, Mention
 from ..parse import Parse, Token
 from .dates import PUBLICATION, UNKNOWN, resolve_date
@@ -162,8 +161,10 @@ def _discarded_sentences(parse: Parse, lexicon: Lexicon) -> set[int] | None:
     """Sentences a discard phrase rules out (sports, entertainment, history); None when a
     whole-story discard matches."""
     skipped: set[int] = set()
+    if lexicon.discarded is None:
+        return skipped
     for index, sentence in enumerate(parse.sentences):
-        found = discarded(sentence.text, lexicon.discards) if lexicon.discards else None
+        found = lexicon.discarded(sentence.text)
         if found is not None and found.story:
             return None
         if found is not None:
@@ -680,13 +681,16 @@ def _events(
     reciprocal = hit.pattern.code[:2] in sem.reciprocal_roots
     if not targets and len(sources) >= 2 and reciprocal:  # "A and B signed a deal"
         pairs = [(s, t) for s in sources for t in sources if s is not t]
+    pairs = [
+        (s, t) for s, t in pairs
+        if s is not t and s.actor_code != t.actor_code
+        and _known_country(s) and _known_country(t)  # "crowds attacked the embassy": unplaced
+    ]  # fmt: skip
+    if not pairs:
+        return []
     when, precision = _when(parse, trigger_token, published)
     events = []
     for source, target in pairs:
-        if source is target or source.actor_code == target.actor_code:
-            continue
-        if not _known_country(source) or not _known_country(target):
-            continue  # "crowds attacked the embassy": nobody the data can place
         location, place = event_location(
             parse,
             trigger_token,

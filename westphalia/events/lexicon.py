@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..dictionaries import Discard, load_dictionaries
+from ..dictionaries import Discard, DiscardMatcher, load_dictionaries
 from ..errors import ConfigError
 from .verbdict import VerbIndex
 
@@ -114,6 +114,7 @@ class Lexicon:
     user_verbs: VerbIndex | None = None
     phoenix_verbs: VerbIndex | None = None
     discards: tuple[Discard, ...] = ()
+    discarded: DiscardMatcher | None = None  # the discards as one matcher (build_lexicon)
 
     def confidence_of(self, rule: str) -> float:
         return self.confidence.get(rule, DEFAULT_CONFIDENCE)
@@ -165,6 +166,7 @@ def build_lexicon(
         user_verbs,
         phoenix_verbs,
         discards,
+        DiscardMatcher(discards) if discards else None,
     )
 
 

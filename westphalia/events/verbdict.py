@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..dictionaries import Element, VerbDictionary, VerbEntry, VerbPattern
+from ..dictionaries import VerbDictionary, VerbEntry, VerbPattern
 from ..parse import Parse, Token
 
 NULL_CODE = "---"
@@ -46,11 +46,64 @@ class DictMatch:
         return f"{self.code}:{self.lemma}{where}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One set of alternative words, compiled: single words, and multi-word alternatives keyed
+    by their first word."""
+
+    single: frozenset[str]
+    multi: dict[str, tuple[tuple[str, ...], ...]]
+
+    @property
+    def firsts(self) -> frozenset[str]:
+        return self.single | frozenset(self.multi)
+
+
+def _words(options: frozenset[str]) -> _Words:
+    multi: dict[str, list[tuple[str, ...]]] = {}
+    for option in options:
+        parts = tuple(option.split())
+        if len(parts) > 1:
+            multi.setdefault(parts[0], []).append(parts[1:])
+    return _Words(
+        frozenset(o for o in options if " " not in o), {k: tuple(v) for k, v in multi.items()}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    kind: str  # as Element.kind
+    words: tuple[_Words, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A pattern ready to match, with the words each of its parts needs (to skip patterns
+    whose words the sentence lacks before trying them)."""
+
+    pattern: VerbPattern
+    before: tuple[_Step, ...]
+    after: tuple[_Step, ...]
+    needs_before: tuple[frozenset[str], ...]
+    needs_after: tuple[frozenset[str], ...]
+
+
+def _compile(pattern: VerbPattern) -> _Compiled:
+    before = tuple(_Step(e.kind, tuple(_words(w) for w in e.words)) for e in pattern.before)
+    after = tuple(_Step(e.kind, tuple(_words(w) for w in e.words)) for e in pattern.after)
+    return _Compiled(pattern, before, after, _needs(before), _needs(after))
+
+
+def _needs(steps: tuple[_Step, ...]) -> tuple[frozenset[str], ...]:
+    return tuple(s.words[0].firsts for s in steps if s.words)
+
+
 class VerbIndex:
-    """A verb dictionary indexed by every word of every verb form."""
+    """A verb dictionary indexed by every word of every verb form, its patterns compiled."""
 
     def __init__(self, verbs: VerbDictionary) -> None:
         self.verbs = verbs
+        self._compiled: dict[str, tuple[_Compiled, ...]] = {}
 
     @cached_property
     def _by_word(self) -> dict[str, list[tuple[tuple[str, ...], VerbEntry]]]:
@@ -61,8 +114,10 @@ class VerbIndex:
                 index.setdefault(word, []).append((words, entry))
         return index
 
-    def knows(self, token: Token) -> bool:
-        return token.text.lower() in self._by_word or token.lemma.lower() in self._by_word
+    def _patterns(self, block: str) -> tuple[_Compiled, ...]:
+        if block not in self._compiled:
+            self._compiled[block] = tuple(_compile(p) for p in self.verbs.patterns.get(block, ()))
+        return self._compiled[block]
 
     def entry(
         self, token: Token, parse: Parse, children: dict[int, list[Token]]
@@ -84,14 +139,23 @@ class VerbIndex:
         if found is None:
             return None
         entry, covered = found
+        patterns = self._patterns(entry.block)
+        if not patterns:
+            return DictMatch(entry.code, entry.lemma, None, 0, None, None, covered)
         region = _region(token, children, exclude=set(covered))
         before = _before_region(token, parse, children)
-        for pattern in self.verbs.patterns.get(entry.block, ()):
-            hit = _match_pattern(pattern, region, before, parse, children)
+        after_words = {w for t in region for w in _words_of(t)}
+        before_words = {w for t in before for w in _words_of(t)}
+        for compiled in patterns:
+            if not all(n & after_words for n in compiled.needs_after) or not all(
+                n & before_words for n in compiled.needs_before
+            ):
+                continue
+            hit = _match_pattern(compiled, region, before, children)
             if hit is not None:
                 words, obj, target_from = hit
-                return DictMatch(pattern.code, entry.lemma, pattern, len(words), obj, target_from,
-                                 tuple(sorted({*covered, *words})))  # fmt: skip
+                return DictMatch(compiled.pattern.code, entry.lemma, compiled.pattern, len(words),
+                                 obj, target_from, tuple(sorted({*covered, *words})))  # fmt: skip
         return DictMatch(entry.code, entry.lemma, None, 0, None, None, covered)
 
 
@@ -149,47 +213,43 @@ def _words_of(token: Token) -> tuple[str, str]:
     return token.text.lower(), token.lemma.lower()
 
 
-def _is(token: Token, options: frozenset[str]) -> bool:
+def _is(token: Token, words: _Words) -> bool:
     text, lemma = _words_of(token)
-    return text in options or lemma in options
+    return text in words.single or lemma in words.single
 
 
 def _match_pattern(
-    pattern: VerbPattern,
+    compiled: _Compiled,
     region: list[Token],
     before: list[Token],
-    parse: Parse,
     children: dict[int, list[Token]],
 ) -> tuple[list[int], int | None, int | None] | None:
-    """(pattern word tokens, object token, target position) when `pattern` matches."""
-    pre = _sequence(pattern.before, before, parse, children)
-    post = _sequence(pattern.after, region, parse, children)
+    """(pattern word tokens, object token, target position) when the pattern matches."""
+    pre = _sequence(compiled.before, before, children)
+    post = _sequence(compiled.after, region, children) if pre is not None else None
     if pre is None or post is None:
         return None
     return pre[0] + post[0], post[1], post[2]
 
 
 def _sequence(
-    elements: tuple[Element, ...],
-    tokens: list[Token],
-    parse: Parse,
-    children: dict[int, list[Token]],
+    steps: tuple[_Step, ...], tokens: list[Token], children: dict[int, list[Token]]
 ) -> tuple[list[int], int | None, int | None] | None:
-    """Match the elements in order over `tokens` (gaps allowed between elements)."""
+    """Match the steps in order over `tokens` (gaps allowed between steps)."""
     words: list[int] = []
     obj = target_from = None
     pos = 0  # index into tokens
-    for element in elements:
-        if element.kind in ("source", "compound"):
+    for step in steps:
+        if step.kind in ("source", "compound"):
             continue
-        if element.kind == "target":
+        if step.kind == "target":
             target_from = tokens[pos].i if pos < len(tokens) else None
             continue
-        found = _find(element, tokens, pos, parse, children)
+        found = _find(step, tokens, pos, children)
         if found is None:
             return None
         matched, pos, bare_prep = found
-        if element.kind in ("word", "phrase") and obj is None:
+        if step.kind in ("word", "phrase") and obj is None:
             obj = matched[-1]
         if bare_prep is not None:
             target_from = bare_prep
@@ -198,47 +258,44 @@ def _sequence(
 
 
 def _find(
-    element: Element,
-    tokens: list[Token],
-    start: int,
-    parse: Parse,
-    children: dict[int, list[Token]],
+    step: _Step, tokens: list[Token], start: int, children: dict[int, list[Token]]
 ) -> tuple[list[int], int, int | None] | None:
     """(matched token indices, next position, bare-preposition target) for the first match of
-    `element` at or after tokens[start]."""
+    `step` at or after tokens[start]."""
     for k in range(start, len(tokens)):
         token = tokens[k]
-        if element.kind == "word":
-            span = _multiword(element.words[0], tokens, k)
+        if step.kind == "word":
+            span = _multiword(step.words[0], tokens, k)
             if span:
                 return span, k + len(span), None
-        elif element.kind == "phrase":
-            span, last = _phrase(element.words, tokens, k)
+        elif step.kind == "phrase":
+            span, last = _phrase(step.words, tokens, k)
             if span:
                 return span, last + 1, None
-        elif element.kind == "prep" and _is(token, element.words[0]):
-            inner = _prep_object(element.words[1:], token, children)
+        elif step.kind == "prep" and _is(token, step.words[0]):
+            inner = _prep_object(step.words[1:], token, children)
             if inner is not None:
-                bare = token.i if len(element.words) == 1 else None
+                bare = token.i if len(step.words) == 1 else None
                 return [token.i, *inner], k + 1, bare
     return None
 
 
-def _multiword(options: frozenset[str], tokens: list[Token], k: int) -> list[int]:
-    """Tokens from tokens[k] that spell one of `options` (single or space-joined words)."""
-    for option in options:
-        parts = option.split()
-        if k + len(parts) > len(tokens):
-            continue
-        span = tokens[k : k + len(parts)]
-        if all(_is(t, frozenset((p,))) for t, p in zip(span, parts, strict=True)):
-            return [t.i for t in span]
+def _multiword(words: _Words, tokens: list[Token], k: int) -> list[int]:
+    """Tokens from tokens[k] that spell one of the alternatives (single or multi-word)."""
+    token = tokens[k]
+    if _is(token, words):
+        return [token.i]
+    for key in dict.fromkeys(_words_of(token)):
+        for rest in words.multi.get(key, ()):
+            span = tokens[k + 1 : k + 1 + len(rest)]
+            if len(span) == len(rest) and all(
+                w in _words_of(t) for t, w in zip(span, rest, strict=True)
+            ):
+                return [token.i, *(t.i for t in span)]
     return []
 
 
-def _phrase(
-    positions: tuple[frozenset[str], ...], tokens: list[Token], k: int
-) -> tuple[list[int], int]:
+def _phrase(positions: tuple[_Words, ...], tokens: list[Token], k: int) -> tuple[list[int], int]:
     """{A B C}: A at tokens[k], then B and C each within a few tokens of the previous word;
     the matched tokens and the position of the last one."""
     if not _is(tokens[k], positions[0]):
@@ -255,7 +312,7 @@ def _phrase(
 
 
 def _prep_object(
-    positions: tuple[frozenset[str], ...], prep: Token, children: dict[int, list[Token]]
+    positions: tuple[_Words, ...], prep: Token, children: dict[int, list[Token]]
 ) -> list[int] | None:
     """The words inside a preposition's phrase, in order (empty for a bare preposition)."""
     if not positions:
