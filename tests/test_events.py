@@ -177,3 +177,17 @@ def code_with_threat(parser: Parser, text: str) -> list[tuple[str, str, str]]:
         (e.source, e.target, e.code)
         for e in extract_events(parse, mentions, lexicon=lexicon, story_id="s1")
     ]
+
+
+def test_conjoined_modifiers_are_each_an_actor(parser) -> None:
+    found = code(parser, "Russian and Pakistani officials signed a memorandum.")
+    assert sorted(found) == [("PAKGOV", "RUSGOV", "057"), ("RUSGOV", "PAKGOV", "057")]
+
+
+def test_the_intent_verb_adds_no_event_when_its_action_is_coded(parser) -> None:
+    lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "030", "verbs": ["agree"]}])
+    parse = next(parser.parse([("a1", "Russia agreed to impose sanctions on Pakistan.")]))
+    events = extract_events(
+        parse, extract_actors(parse, gazetteer=GAZ), lexicon=lexicon, story_id="s"
+    )
+    assert [(e.source, e.target, e.code) for e in events] == [("RUS", "PAK", "1312")]

@@ -75,8 +75,10 @@ class _Actors:
         """Mentions for the phrase headed by `token` and its conjuncts."""
         found: list[Mention] = []
         for t in self.conjuncts(token):
-            here = self.at.get(t.i) or [m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
-                                         for m in self.at.get(c.i, [])]  # fmt: skip
+            here = self.at.get(t.i) or [  # "Hungarian and Romanian officials": both modifiers
+                m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
+                for x in self.conjuncts(c) for m in self.at.get(x.i, [])
+            ]  # fmt: skip
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
             if not here or all(m.actor_code.startswith("---") for m in here):
@@ -355,6 +357,8 @@ def _verb_actors(
 ) -> _Hit | None:
     """Source and target of a verb trigger (or of a light verb whose object noun is the
     trigger: `trigger` is then the noun's tokens)."""
+    if trigger is None and _governs_coded_action(verb, actors):
+        return None  # "agreed to lift the embargo": the intent is coded on "lift"
     governor = actors.parse.tokens[verb.head]
     stance = _stance(verb, governor, actors)
     if stance in ("appeal", "demand"):
@@ -393,6 +397,15 @@ def _verb_actors(
     pattern = replace(pattern, code=code)
     span = trigger or (verb.i, verb.i + 1)
     return _Hit(pattern, span, tuple(sources), tuple(targets), stance or plain)
+
+
+def _governs_coded_action(verb: Token, actors: _Actors) -> bool:
+    """An intent, threat or refusal verb whose embedded action the lexicon codes: that action
+    carries the stance (03x, 13x, 12x), the governing verb adds no event of its own."""
+    sem = actors.sem
+    if verb.lemma.lower() not in sem.intent_verbs | sem.threat_verbs | sem.refusal_verbs:
+        return False
+    return any(_match_verb(x, actors) is not None for x in actors.kids(verb, "xcomp"))
 
 
 def _held(
@@ -463,7 +476,8 @@ def _targets(
         _add_pobjs(found, preps, keep, actors)
     for head in [obj] if obj is not None else actors.kids(verb, "dobj"):
         if not found:  # "welcomed the resumption of ties with X", "stopped talks with X"
-            _add_pobjs(found, _nested_preps(head, actors, own=obj is None), keep, actors)
+            deep = lambda p: keep(p) or p.text.lower() in DEFAULT_PREPS  # noqa: E731
+            _add_pobjs(found, _nested_preps(head, actors, own=obj is None), deep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
     lemma = verb.lemma.lower()
@@ -594,6 +608,8 @@ def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | Non
     """Intent (03x/13x), threat (13x) or refusal (12x) for an action under such a verb; 02x
     for an appeal and 10x for a demand whose embedded action the lexicon knows."""
     sem, code = actors.sem, pattern.code
+    if stance == "intent" and code[:2] >= "13":  # an intended conflictual action is a threat
+        return sem.lookup("threat_codes", code, "") or sem.lookup("intent_codes", code, "130")
     if stance == "intent":
         return sem.lookup("intent_subcodes", code, "") or sem.lookup("intent_codes", code, "030")
     if stance == "threat":
