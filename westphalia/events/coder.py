@@ -405,7 +405,17 @@ def _governs_coded_action(verb: Token, actors: _Actors) -> bool:
     sem = actors.sem
     if verb.lemma.lower() not in sem.intent_verbs | sem.threat_verbs | sem.refusal_verbs:
         return False
-    return any(_match_verb(x, actors) is not None for x in actors.kids(verb, "xcomp"))
+    return any(
+        _match_verb(x, actors) is not None or _light_verb_noun(x, actors)
+        for x in actors.kids(verb, "xcomp")
+    )
+
+
+def _light_verb_noun(verb: Token, actors: _Actors) -> bool:
+    """ "(agreed to) hold talks": a light verb whose object is an eventive noun."""
+    return verb.lemma.lower() in actors.sem.light_verbs and any(
+        actors.lexicon.noun_patterns(o.lemma.lower()) for o in actors.kids(verb, "dobj")
+    )
 
 
 def _held(
