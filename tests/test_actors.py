@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,8 +10,16 @@ import pytest
 from fakes import GAZ
 
 from westphalia.actors import Gazetteer, extract_actors
-from westphalia.actors.gazetteer import load_user_dictionary
+from westphalia.actors.gazetteer import (
+    ActorLayer,
+    DatedActor,
+    UserEntry,
+    _add_agents,
+    dictionary_layer,
+    load_user_dictionary,
+)
 from westphalia.config import ParseSettings
+from westphalia.dictionaries import ActorEntry, AgentEntry, DatedCode
 from westphalia.parse import Parser
 
 
@@ -130,3 +139,124 @@ def test_bad_user_dictionary_lists_every_problem(tmp_path: Path) -> None:
 def test_a_paragraph_break_ends_a_sentence(parser) -> None:
     parse = next(parser.parse([("a1", '"We agree," he said.\n\nRussia thanked Pakistan.')]))
     assert [s.text for s in parse.sentences] == ['"We agree," he said.', "Russia thanked Pakistan."]
+
+
+# --- Conventions: former office-holders, titles, places, parties and criminal groups ----------
+
+PEOPLE = (
+    UserEntry("Omar Haddad", ("Haddad",), "USAGOV", date(2001, 1, 20), date(2009, 1, 20)),
+    UserEntry("Lena Brandt", (), "USAGOV", date(2020, 1, 1)),
+)
+WIDER = replace(
+    GAZ,
+    titles={**GAZ.titles, "senator": "LEG", "former president": "ELI"},
+    groups={
+        **GAZ.groups,
+        "government": "GOV",
+        "high court": "JUD",
+        "ruling party": "PTY",
+        "smugglers": "CRM",
+        "cartel": "CRM",
+    },  # fmt: skip
+    people=PEOPLE,
+    places={
+        "CHN": ("Shanghai",),
+        "NGA": ("Kano", "Kano State"),
+        "IND": ("Madras",),
+        "CHE": ("Geneva",),
+    },  # fmt: skip
+    phoenix=ActorLayer.of(
+        [
+            DatedActor(
+                "Karl Weber", ("Karl Weber",), (("DEUGOV", 19980101, 20051122),), "DEUELI", True
+            )
+        ]
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def wide() -> Parser:
+    return Parser(ParseSettings(), WIDER.phrases())
+
+
+def coded(parser: Parser, text: str, published: date = date(2024, 5, 1)) -> dict[str, str]:
+    parse = next(parser.parse([("a1", text)]))
+    return {
+        m.text: m.actor_code for m in extract_actors(parse, gazetteer=WIDER, published=published)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "name", "code"),
+    [
+        ("Omar Haddad criticised the plan.", date(2005, 3, 1), "Omar Haddad", "USAGOV"),
+        ("Omar Haddad criticised the plan.", date(2015, 3, 1), "Omar Haddad", "USAELI"),
+        ("Karl Weber criticised the plan.", date(2010, 3, 1), "Karl Weber", "DEUELI"),
+    ],
+)
+def test_a_former_office_holder_is_coded_eli(wide, text, published, name, code) -> None:
+    assert coded(wide, text, published)[name] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("US Senator Lena Brandt said the bill would pass.", "US Senator Lena Brandt", "USALEG"),
+        ("General Lena Brandt inspected the troops.", "General Lena Brandt", "USAMIL"),
+        ("Lena Brandt inspected the troops.", "Lena Brandt", "USAGOV"),
+    ],
+)
+def test_an_explicit_title_beats_the_gazetteer_sector(wide, text, name, code) -> None:
+    assert coded(wide, text)[name] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Shanghai police arrested two men on Monday.", "Shanghai police", "CHNCOP"),
+        ("The Kano State government closed all schools.", "Kano State government", "NGAGOV"),
+        ("The Madras High Court rejected the petition.", "Madras High Court", "INDJUD"),
+    ],
+)
+def test_a_city_or_state_gives_its_country_to_the_group(wide, text, name, code) -> None:
+    assert coded(wide, text)[name] == code
+
+
+def test_a_place_alone_is_not_an_actor(wide) -> None:
+    assert coded(wide, "Russia and China held talks in Geneva on Friday.") == {
+        "Russia": "RUS",
+        "China": "CHN",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Pakistan's ruling party won the vote.", "Pakistan's ruling party", "PAKPTY"),
+        ("Smugglers crossed the border at night.", "Smugglers", "---CRM"),
+        ("The cartel bribed customs officials.", "cartel", "---CRM"),
+    ],
+)
+def test_parties_and_criminal_groups_have_their_sectors(wide, text, name, code) -> None:
+    assert coded(wide, text)[name] == code
+
+
+def test_a_dictionaries_directory_adds_actors_and_agents() -> None:
+    actors = (
+        ActorEntry(("GONDOR",), (), "GON", "test:1"),
+        ActorEntry(("BOROMIR",), (DatedCode("GONMIL", date(2000, 1, 1), date(2010, 1, 1)),), None, "test:2"),
+    )  # fmt: skip
+    agents = (AgentEntry("steward", ("stewards",), "GOV", False, "test:3"),
+              AgentEntry("rights body", (), "NGO", True, "test:4"))  # fmt: skip
+    titles, groups = dict(GAZ.titles), dict(GAZ.groups)
+    _add_agents(agents, titles, groups)
+    gaz = replace(GAZ, titles=titles, groups=groups, dictionary=dictionary_layer(actors))
+    found = {t: c for t, c, _ in mentions(None, "Boromir met the Gondor stewards and a Pakistani rights body.", gaz, date(2005, 1, 1))}  # type: ignore[arg-type]  # fmt: skip
+    assert found == {
+        "Boromir": "GONMIL",
+        "Gondor stewards": "GONGOV",
+        "Pakistani rights body": "NGOPAK",
+    }
+    later = mentions(None, "Boromir spoke.", gaz, date(2015, 1, 1))  # type: ignore[arg-type]
+    assert later == [("Boromir", "GONELI", "known-person")]

@@ -60,3 +60,28 @@ def test_actor_names(gaz) -> None:
 def test_people_with_an_igo_code_name_a_known_organisation(gaz) -> None:
     known = {o["code"] for o in gaz.organisations}
     assert [p.name for p in gaz.people if p.code[:3] == "IGO" and p.code not in known] == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [("Soviet Union", "SUN"), ("USSR", "SUN"), ("Yugoslavia", "YUG"), ("Czechoslovakia", "CSK"),
+     ("East Germany", "DDR"), ("West Germany", "DEU")],
+)  # fmt: skip
+def test_historic_states_have_the_codes_phoenix_uses(gaz, phrase: str, code: str) -> None:
+    entry = gaz.countries[code]
+    assert phrase in (entry["name"], *entry.get("aliases", []))
+
+
+@pytest.mark.parametrize(
+    ("term", "sector"),
+    [("ruling party", "PTY"), ("party leader", "PTY"), ("gang", "CRM"), ("cartel", "CRM"),
+     ("drug traffickers", "CRM"), ("smugglers", "CRM"), ("pirates", "CRM")],
+)  # fmt: skip
+def test_party_and_criminal_words(gaz, term: str, sector: str) -> None:
+    assert {**gaz.titles, **gaz.groups}[term] == sector
+    assert {"PTY", "CRM"} <= SECTORS
+
+
+def test_named_parties_are_pty(gaz) -> None:
+    parties = {o["name"]: o["code"] for o in gaz.organisations if "PTY" in o.get("sectors", [])}
+    assert parties["Bharatiya Janata Party"] == "INDPTY" and len(parties) > 20

@@ -9,20 +9,30 @@ Match keys say what a phrase stands for:
     t:GOV                          a title of one person (foreign minister, General)
     g:MIL                          a group noun (troops, forces)
     pair                           "the two sides", "both countries"
+    c:PAK:place                    a city, province or state of PAK (Phoenix, pycountry)
     p:N                            known person N (people.yaml), valid in a date range
     u:N                            entry N of the user dictionary
+    d | x                          an actor of a user-supplied CAMEO dictionary (d) or of the
+                                   packaged Phoenix dictionaries (x): one key for the whole layer,
+                                   the entry is looked up by the matched text (see ActorLayer)
+
+Layers, highest first: the user dictionary, a user-supplied dictionaries directory
+(`load_gazetteer(dictionaries=...)`), the project's YAML, then Phoenix (`data/phoenix.json.gz`,
+written by tools/convert_phoenix.py). A phrase of a higher layer wins a tie in length.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pycountry
 import yaml
@@ -30,6 +40,9 @@ import yaml
 from ..errors import ConfigError
 from ..model import Actor
 from ..parse import Phrase
+
+if TYPE_CHECKING:
+    from ..dictionaries import ActorEntry, AgentEntry, Dictionaries
 
 SECTORS = frozenset(
     [
@@ -55,9 +68,15 @@ SECTORS = frozenset(
         "NGO",
         "UAF",
         "ENV",
+        "PTY",
+        "CRM",
     ]
-)  # CAMEO sector codes the engine emits
+)  # CAMEO sector codes the engine emits (PTY: political parties, CRM: criminal groups)
 UNKNOWN_COUNTRY = "---"
+ELITE = "ELI"  # the sector of former office-holders
+# Former states named in news, with the ISO 3166-3 codes Phoenix uses (countries.yaml has them).
+HISTORIC_COUNTRIES = frozenset({"SUN", "YUG", "CSK", "DDR", "SCG"})
+PHOENIX_DATA = "phoenix.json.gz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +98,99 @@ class UserEntry:
         )
 
 
+def day_number(day: date) -> int:
+    """20240105 for 5 January 2024: the form dated codes are compared in."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def former_code(code: str) -> str:
+    """The code of a former office-holder: "USAGOV" -> "USAELI"; "IGOUNO" -> "---ELI"."""
+    country = code[:3]
+    return (UNKNOWN_COUNTRY if country in ("IGO", "NGO") else country) + ELITE
+
+
+@dataclass(frozen=True, slots=True)
+class DatedActor:
+    """An actor of a CAMEO dictionary layer (Phoenix, or a user-supplied directory).
+
+    periods: (code, first day, last day) in dictionary order, days as YYYYMMDD integers
+    (`day_number`), None for an open end. person: an office-holder rather than a body or
+    group; only a person becomes a former office-holder when their periods are over.
+    """
+
+    name: str
+    phrases: tuple[str, ...]
+    periods: tuple[tuple[str, int | None, int | None], ...] = ()
+    default: str | None = None
+    person: bool = False
+
+    def code_on(self, day: date | None) -> str | None:
+        """The first period covering `day`, else the default; else, for a person whose last
+        period ended before `day`, that period's country + ELI. Without a day: the default,
+        else the most recent period (the current office)."""
+        if day is None:
+            if self.default is not None or not self.periods:
+                return self.default
+            return max(self.periods, key=lambda p: p[2] or 99991231)[0]
+        n = day_number(day)
+        for code, start, end in self.periods:
+            if (start is None or start <= n) and (end is None or n <= end):
+                return code
+        if self.default is not None or not self.person:
+            return self.default
+        ended = [p for p in self.periods if p[2] is not None and p[2] < n]
+        return former_code(max(ended, key=lambda p: p[2] or 0)[0]) if ended else None
+
+
+def lookup_key(text: str) -> str:
+    """How a matched text finds its entry: lower case, no blanks, plain apostrophes."""
+    return "".join(text.lower().replace("\u2019", "'").split())
+
+
+@dataclass(frozen=True, slots=True)
+class ActorLayer:
+    """The actors of one dictionary layer; `index` maps `lookup_key(phrase)` to entries."""
+
+    actors: tuple[DatedActor, ...] = ()
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, actors: Iterable[DatedActor]) -> ActorLayer:
+        actors = tuple(actors)
+        index: dict[str, tuple[int, ...]] = {}
+        for n, actor in enumerate(actors):
+            for phrase in actor.phrases:
+                key = lookup_key(phrase)
+                if n not in index.get(key, ()):
+                    index[key] = (*index.get(key, ()), n)
+        return cls(actors, index)
+
+    def find(self, text: str) -> list[DatedActor]:
+        """The entries whose phrase is `text` (as matched in an article)."""
+        return [self.actors[n] for n in self.index.get(lookup_key(text), ())]
+
+    def phrases(self) -> Iterator[str]:
+        """One text per distinct phrase."""
+        seen: set[str] = set()
+        for actor in self.actors:
+            for phrase in actor.phrases:
+                if (key := lookup_key(phrase)) not in seen:
+                    seen.add(key)
+                    yield phrase
+
+
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     countries: dict[str, dict[str, Any]]  # alpha-3 -> entry from countries.yaml
     organisations: tuple[dict[str, Any], ...]  # entries of organisations.yaml
-    titles: dict[str, str]  # term -> sector
+    titles: dict[str, str]  # term -> sector ("NGO~": put before the country, as in "NGOEGY")
     groups: dict[str, str]  # term -> sector
     pair_nouns: tuple[str, ...]
     user: tuple[UserEntry, ...] = field(default_factory=tuple)
     people: tuple[UserEntry, ...] = field(default_factory=tuple)
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alpha-3 -> cities, states
+    dictionary: ActorLayer = field(default_factory=ActorLayer)  # user-supplied CAMEO dictionaries
+    phoenix: ActorLayer = field(default_factory=ActorLayer)  # packaged Phoenix actors
 
     def phrases(self) -> list[Phrase]:
         return list(_phrases(self))
@@ -148,14 +251,22 @@ def _phrases(g: Gazetteer) -> Iterator[Phrase]:
         for term, sector in table.items():
             exact = _is_acronym(term)
             yield Phrase(f"{prefix}:{sector}", term, case_sensitive=exact)
-            if prefix == "t" and not exact and not term.endswith("s") and term + "s" not in table:
-                yield Phrase(f"{prefix}:{sector}", term + "s", case_sensitive=False)  # "ministers"
+            plural = term + "s"
+            regular = not exact and not term.endswith("s") and plural not in g.groups
+            if prefix == "t" and regular and plural not in table:
+                yield Phrase(f"{prefix}:{sector}", plural, case_sensitive=False)  # "ministers"
     for term in g.pair_nouns:
         yield Phrase("pair", term)
     for prefix, entries in (("u", g.user), ("p", g.people)):
         for index, entry in enumerate(entries):
             for text in (entry.name, *entry.aliases):
                 yield Phrase(f"{prefix}:{index}", text, case_sensitive=True)
+    for code, names in g.places.items():
+        for name in names:  # any case; the resolver wants capitals (see resolve._proper)
+            yield Phrase(f"c:{code}:place", name)
+    for prefix, layer in (("d", g.dictionary), ("x", g.phoenix)):
+        for text in layer.phrases():
+            yield Phrase(prefix, text)
 
 
 def _seat_texts(name: str) -> Iterator[str]:
@@ -172,11 +283,17 @@ def _is_acronym(text: str) -> bool:
 
 
 def _data(name: str) -> Any:
-    return yaml.safe_load((files("westphalia.actors") / "data" / name).read_text(encoding="utf-8"))
+    text = (files("westphalia.actors") / "data" / name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
+# libyaml's loader reads the four data files in 0.14 s, the pure-Python one in 0.67 s.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
-def _bundled() -> Gazetteer:
+def _project() -> Gazetteer:
+    """The project's own data: the YAML files of actors/data/ and pycountry."""
     countries = {e["code"]: e for e in _data("countries.yaml")}
     for c in pycountry.countries:  # every ISO country is known, even one the file lacks
         countries.setdefault(
@@ -198,21 +315,86 @@ def _bundled() -> Gazetteer:
     return Gazetteer(countries, organisations, titles, groups, pair_nouns, (), people)
 
 
-def load_gazetteer(*, user_dictionary: Path | None = None) -> Gazetteer:
-    """The bundled gazetteer plus the user's dictionary (whose entries win)."""
+@cache
+def _bundled() -> Gazetteer:
+    """The project's data over the packaged Phoenix data (the project wins every tie)."""
+    base = _project()
+    places, layer, titles, groups = _phoenix()
+    return replace(
+        base,
+        titles={**{t: s for t, s in titles.items() if t not in base.groups}, **base.titles},
+        groups={**{t: s for t, s in groups.items() if t not in base.titles}, **base.groups},
+        places=places,
+        phoenix=layer,
+    )
+
+
+def _phoenix() -> tuple[dict[str, tuple[str, ...]], ActorLayer, dict[str, str], dict[str, str]]:
+    """Places, actors and role words of `data/phoenix.json.gz` (see tools/convert_phoenix.py);
+    nothing when the file is absent (a source tree before the conversion was run)."""
+    path = files("westphalia.actors") / "data" / PHOENIX_DATA
+    if not path.is_file():
+        return {}, ActorLayer(), {}, {}
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    places = {code: tuple(names) for code, names in data["places"].items()}
+    actors = (
+        DatedActor(phrases[0], tuple(phrases), tuple(map(tuple, periods)), default, kind == "P")
+        for kind, phrases, periods, default in data["actors"]
+    )
+    return places, ActorLayer.of(actors), data["titles"], data["groups"]
+
+
+def load_gazetteer(
+    *, user_dictionary: Path | None = None, dictionaries: Dictionaries | None = None
+) -> Gazetteer:
+    """The bundled gazetteer (the project's data over Phoenix's), under the actors and agents of
+    a user-supplied dictionaries directory, under the user's dictionary: a higher layer wins.
+
+    `dictionaries` (from `westphalia.dictionaries.load_dictionaries`) keeps its codes as written
+    (its own scheme); an actor's code is the one valid on the article's publication date.
+    """
     base = _bundled()
-    if user_dictionary is None:
+    if user_dictionary is None and dictionaries is None:
         return base
-    entries = tuple(load_user_dictionary(user_dictionary))
-    titles = dict(base.titles)
-    groups = dict(base.groups)
+    titles, groups = dict(base.titles), dict(base.groups)
+    layer = base.dictionary
+    if dictionaries is not None:
+        layer = dictionary_layer(dictionaries.actors)
+        _add_agents(dictionaries.agents, titles, groups)
+    entries = tuple(load_user_dictionary(user_dictionary)) if user_dictionary is not None else ()
     for entry in entries:
         if entry.role:
             (titles if entry.name not in groups else groups)[entry.name] = entry.code
     actors = tuple(e for e in entries if not e.role)
-    return Gazetteer(
-        base.countries, base.organisations, titles, groups, base.pair_nouns, actors, base.people
-    )
+    return replace(base, titles=titles, groups=groups, user=actors, dictionary=layer)
+
+
+def dictionary_layer(entries: Iterable[ActorEntry]) -> ActorLayer:
+    """The actors of a CAMEO dictionary as a layer; an entry with a dated code that names a
+    sector ("USAGOV 010120-090120") is taken for a person (an office-holder)."""
+    actors = []
+    for entry in entries:
+        periods = tuple(
+            (c.code, c.start and day_number(c.start), c.end and day_number(c.end))
+            for c in entry.codes
+        )
+        person = any(len(code) > 3 and code[:3] not in ("IGO", "NGO") for code, _, _ in periods)
+        phrases = tuple(entry.phrases)
+        actors.append(DatedActor(phrases[0].title(), phrases, periods, entry.default, person))
+    return ActorLayer.of(actors)
+
+
+def _add_agents(
+    agents: Iterable[AgentEntry], titles: dict[str, str], groups: dict[str, str]
+) -> None:
+    """Agents as role words: the singular a title, the plurals group nouns (a word the project
+    already has keeps its table); a prefix agent ("NGO~") is stored as "NGO~"."""
+    for agent in agents:
+        code = agent.code + "~" if agent.prefix else agent.code
+        for term, table in ((agent.phrase, titles), *((p, groups) for p in agent.plurals)):
+            if term in titles or term in groups:
+                table = titles if term in titles else groups
+            table[term] = code
 
 
 def load_user_dictionary(path: Path) -> list[UserEntry]:

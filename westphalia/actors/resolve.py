@@ -6,8 +6,11 @@
    nmod, appos, "of X", conjoined countries), so "Pakistan's Army Chief General Bajwa" is
    one group: country PAK + title MIL + person Bajwa.
 3. Codes: an organisation's code wins; else each country in the group with the group's
-   sector; a person with no country takes it from the document's earlier mentions of the
-   same name, else from clear context; a group noun with no country is `---` + sector.
+   sector (a city or state gives its country: "Shanghai police" -> CHNCOP, but a place alone
+   is no actor); a known person keeps their gazetteer code, with the sector of an explicit
+   title ("Senator X" -> LEG) and ELI once their office is over; a person with no country
+   takes it from the document's earlier mentions of the same name, else from clear context;
+   a group noun with no country is `---` + sector.
 4. Coreference: later mentions of a person's surname or full name, and "he"/"she" when
    exactly one person is in view, keep the person's code; "the two sides" resolves to the
    two countries of the recent sentences when there are exactly two.
@@ -22,7 +25,7 @@ from datetime import date
 
 from ..model import Mention, Span
 from ..parse import Parse, Token
-from .gazetteer import UNKNOWN_COUNTRY, Gazetteer
+from .gazetteer import ELITE, UNKNOWN_COUNTRY, DatedActor, Gazetteer, former_code
 
 # Dependency labels by which a word modifies the noun phrase it belongs to.
 _MODIFIER_DEPS = frozenset(
@@ -39,18 +42,28 @@ _VIA = {
     "demonym": "demonym",
     "capital": "metonym",
     "seat": "metonym",
+    "place": "place",
 }
+# On a tie in length: the user's dictionary, a user-supplied dictionaries directory, then the
+# project's data (organisations, people, countries and roles), then Phoenix's actors and places.
+_RANK = {"u": 0, "d": 1, "o": 2, "p": 3, "c": 4, "t": 4, "g": 4, "pair": 4, "x": 5, "place": 6}
+# Lower-case words a proper name may contain ("Ministry of Defence", "Osama bin Laden").
+_PARTICLES = frozenset(("of", "the", "and", "for", "de", "del", "della", "di", "da", "do", "dos", "das",
+                        "du", "des", "la", "le", "les", "el", "al", "bin", "ibn", "bint", "van", "von",
+                        "der", "den", "y", "e", "on", "in", "at", "to"))  # fmt: skip
 
 
 @dataclass(slots=True)
 class _Unit:
-    kind: str  # country | org | title | group | pair | person | user
+    kind: str  # country | place | org | title | group | pair | person | user
     start: int  # token indices, end exclusive
     end: int
     code: str = ""  # country or organisation code
     sector: str = ""
     via: str = ""
     name: str = ""
+    rank: int = 4  # see _RANK
+    former: bool = False  # a former office-holder (ELI): loses a tie to a serving one
 
 
 def extract_actors(
@@ -71,28 +84,24 @@ def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_
     units: list[_Unit] = []
     taken: set[int] = set()
     person_ents = [e for e in parse.entities if e.label == "PERSON"]
-    # Longest first; on a tie the user's dictionary wins, then organisations over roles.
-    priority = {"u": 0, "o": 1, "p": 2, "c": 3}
-    for match in sorted(
-        parse.matches, key=lambda m: (-(m.end - m.start), m.start, priority.get(m.key[0], 3))
-    ):
-        span = set(range(match.start, match.end))
-        is_country = match.key.startswith("c:")
+    candidates = [
+        unit
+        for match in parse.matches
+        if (unit := _unit_from_key(match.key, match.start, match.end, gazetteer, published, parse))
+    ]
+    # Longest first; on a tie the higher layer (_RANK), then a serving office-holder.
+    for unit in sorted(candidates, key=lambda u: (u.start - u.end, u.start, u.rank, u.former)):
+        span = set(range(unit.start, unit.end))
         if span & taken or (
-            is_country and _inside_longer_person(match.start, match.end, person_ents, parse)
+            unit.kind in ("country", "place")
+            and _inside_longer_person(unit.start, unit.end, person_ents, parse)
         ):
             continue
-        unit = _unit_from_key(match.key, match.start, match.end, gazetteer, published)
-        if (
-            unit is not None
-            and unit.kind in ("title", "group")
-            and parse.tokens[match.end - 1].pos not in _NOUNS
-        ):
+        if unit.kind in ("title", "group") and parse.tokens[unit.end - 1].pos not in _NOUNS:
             continue  # "a joint military drill": an adjective, not the armed forces
-        if unit is not None:
-            unit.name = unit.name or _text(parse, match.start, match.end)
-            units.append(unit)
-            taken |= span
+        unit.name = unit.name or _text(parse, unit.start, unit.end)
+        units.append(unit)
+        taken |= span
     units += _persons(parse, units, taken, person_ents)
     units += _pair_phrases(parse, taken)
     return sorted(units, key=lambda u: u.start)
@@ -124,26 +133,76 @@ def _inside_longer_person(start: int, end: int, person_ents: Iterable, parse: Pa
 
 
 def _unit_from_key(
-    key: str, start: int, end: int, g: Gazetteer, published: date | None
+    key: str, start: int, end: int, g: Gazetteer, published: date | None, parse: Parse
 ) -> _Unit | None:
     kind, _, rest = key.partition(":")
     if kind == "c":
         code, _, via = rest.partition(":")
         via, _, sector = via.partition(":")
+        if via == "place":
+            if not _proper(parse, start, end):
+                return None
+            name = g.countries.get(code, {}).get("name", code)
+            return _Unit("place", start, end, code, via="place", name=name, rank=_RANK["place"])
         return _Unit("country", start, end, code, sector, _VIA[via], g.countries[code]["name"])
     if kind == "o":
         org = g.organisations[int(rest)]
-        return _Unit("org", start, end, org["code"], via="organisation", name=org["name"])
+        return _Unit("org", start, end, org["code"], via="organisation", name=org["name"], rank=2)
     if kind in ("t", "g"):
         return _Unit("title" if kind == "t" else "group", start, end, sector=rest, via="role")
     if kind == "pair":
         return _Unit("pair", start, end, via="pair")
+    if kind in ("d", "x"):
+        if kind == "x" and not _proper(parse, start, end):
+            return None  # Phoenix's phrases are upper case: "Bush" is a name, "bush" is not
+        layer = g.dictionary if kind == "d" else g.phoenix
+        units = [
+            _dated_unit(actor, code, start, end, _RANK[kind], g)
+            for actor in layer.find(_text(parse, start, end))
+            if (code := actor.code_on(published)) and code != UNKNOWN_COUNTRY
+        ]
+        return min(units, key=lambda u: u.former, default=None)
     entry = (g.user if kind == "u" else g.people)[int(rest)]
+    if kind == "u":
+        if not entry.valid_on(published):
+            return None
+        return _Unit("user", start, end, entry.code, via="user-dictionary", name=entry.name, rank=0)
+    code, former = entry.code, False
     if not entry.valid_on(published):
-        return None
-    if kind == "p":
-        return _Unit("person", start, end, entry.code, via="known-person", name=entry.name)
-    return _Unit("user", start, end, entry.code, via="user-dictionary", name=entry.name)
+        if published is None or entry.valid_to is None or published <= entry.valid_to:
+            return None  # not yet in office
+        code, former = former_code(entry.code), True
+    return _Unit("person", start, end, code, via="known-person", name=entry.name, rank=3,
+                 former=former)  # fmt: skip
+
+
+def _dated_unit(
+    actor: DatedActor, code: str, start: int, end: int, rank: int, g: Gazetteer
+) -> _Unit:
+    """A dictionary actor with its code of the day: a country, a person or a body."""
+    former = code.endswith(ELITE)
+    if len(code) == 3 and code not in ("IGO", "NGO"):
+        name = g.countries.get(code, {}).get("name", actor.name)
+        return _Unit("country", start, end, code, via="gazetteer", name=name, rank=rank)
+    if actor.person:
+        return _Unit("person", start, end, code, via="known-person", name=actor.name, rank=rank,
+                     former=former)  # fmt: skip
+    return _Unit("org", start, end, code, via="organisation", name=actor.name, rank=rank)
+
+
+def _proper(parse: Parse, start: int, end: int) -> bool:
+    """Written as a proper name: a proper noun among the words, and every word capitalised
+    but for particles ("Ministry of Defence") and the part after a hyphen ("Ki-moon")."""
+    tokens = parse.tokens[start:end]
+    if not any(t.pos == "PROPN" for t in tokens):
+        return False
+    return all(
+        not t.text[:1].isalpha()
+        or t.text[:1].isupper()
+        or t.text.lower() in _PARTICLES
+        or (t.i > start and parse.tokens[t.i - 1].text == "-")
+        for t in tokens
+    )
 
 
 def _persons(
@@ -226,6 +285,35 @@ def _text(parse: Parse, start: int, end: int) -> str:
     return parse.text[parse.tokens[start].start : parse.tokens[end - 1].end]
 
 
+def _countries(group: list[_Unit], sector: str) -> list[_Unit]:
+    """The countries named in a group, else, for a group with a sector ("Shanghai police"),
+    the countries of its cities and states."""
+    countries = [u for u in group if u.kind == "country"]
+    return countries or [u for u in group if u.kind == "place" and sector]
+
+
+def _combine(country: str, sector: str) -> str:
+    """Country + sector; a prefix agent's code ("NGO~") goes before the country."""
+    return sector[:-1] + country if sector.endswith("~") else country + sector
+
+
+def _title(group: list[_Unit], person: _Unit) -> str:
+    """The sector of the title nearest before the person ("US Senator X"), else of the first
+    one after it ("X, the former president"); "" without a title."""
+    titles = [u for u in group if u.kind == "title" and not u.sector.endswith("~")]
+    before = [u for u in titles if u.start < person.start]
+    after = [u for u in titles if u.start > person.start]
+    return before[-1].sector if before else after[0].sector if after else ""
+
+
+def _titled(code: str, sector: str) -> str:
+    """A known person's code with the sector their title in the text says ("General X" -> MIL);
+    codes of international bodies keep theirs."""
+    if not sector or code[:3] in ("IGO", "NGO"):
+        return code
+    return code[:3] + sector
+
+
 class _Resolver:
     """Turns groups into mentions, in document order, keeping document-level memory."""
 
@@ -250,8 +338,9 @@ class _Resolver:
         elif kinds & {"title", "group"}:
             self._role(group)
         else:
-            for unit in group:
-                self._add([unit], unit.code + unit.sector, unit.via, unit.name)
+            for unit in group:  # a city or state alone is a place, not an actor
+                if unit.kind == "country":
+                    self._add([unit], unit.code + unit.sector, unit.via, unit.name)
 
     def _sector(self, group: list[_Unit]) -> str:
         roles = [u for u in group if u.kind in ("title", "group")]
@@ -259,33 +348,34 @@ class _Resolver:
 
     def _role(self, group: list[_Unit]) -> None:
         sector = self._sector(group)
-        countries = [u for u in group if u.kind == "country"]
+        countries = _countries(group, sector)
         if not countries:
             here = self._free_countries(group[0])
             if len(here) == 1:  # "rebels attacked a town in Sudan"
-                self._add(group, here.pop() + sector, "context", "")
+                self._add(group, _combine(here.pop(), sector), "context", "")
             else:
-                self._add(group, UNKNOWN_COUNTRY + sector, "unknown-country", "")
+                self._add(group, _combine(UNKNOWN_COUNTRY, sector), "unknown-country", "")
             return
         for country in countries:
             span = group if len(countries) == 1 else [country]
-            self._add(span, country.code + (sector or country.sector), "role", country.name)
+            code = _combine(country.code, sector or country.sector)
+            self._add(span, code, "role", country.name)
 
     def _person(self, group: list[_Unit]) -> None:
         person = next(u for u in group if u.kind == "person")
         own = [u for u in group if u.kind in ("org", "user")]
-        countries = [u for u in group if u.kind == "country"]
         sector = self._sector(group)
+        countries = _countries(group, sector)
         if own:
             code, via = own[0].code, own[0].via
         elif person.code:
-            code, via = person.code, person.via
+            code, via = _titled(person.code, _title(group, person)), person.via
         elif countries:
-            code, via = countries[0].code + (sector or countries[0].sector), "role"
+            code, via = _combine(countries[0].code, sector or countries[0].sector), "role"
         elif (known := self._known(person.name)) is not None:
             code, via = known, "coref"
         elif sector:
-            code, via = self._context(person) + sector, "context"
+            code, via = _combine(self._context(person), sector), "context"
         else:
             return  # a person with no role and no country is not a political actor
         self._remember(person.name, code)

@@ -82,7 +82,9 @@ class _Actors:
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
             if not here or all(m.actor_code.startswith("---") for m in here):
-                owners = [m for p in self.kids(t, "prep") if p.text.lower() in ("of", "from", "in")
+                # "forces from X", "the people of X", "lawmakers in X", "a blockade in X"
+                owner_preps = ("of", "from", "in")
+                owners = [m for p in self.kids(t, "prep") if p.text.lower() in owner_preps
                           for o in self.kids(p, "pobj") for m in self.of(o)]  # fmt: skip
                 here = _with_sector(owners, here) if owners else here
             found += [m for m in here if m not in found]
@@ -476,7 +478,10 @@ def _targets(
     the place ("protested in X")."""
     found: list[Mention] = []
     objects = actors.kids(verb, "dobj", "dative") if obj is None else actors.kids(verb, "dative")
-    for d in objects + _counted_objects(verb, actors):
+    for d in [obj] if obj is not None else actors.kids(verb, "dobj"):
+        # "condemned an attack by X in Y": the doer of the deed the object names
+        _add_pobjs(found, actors.kids(d, "prep"), lambda p: p.text.lower() == "by", actors)
+    for d in objects + _counted_objects(verb, actors) if not found else []:
         found += [m for m in actors.of(d) if m not in found]
     keep = lambda p: p.text.lower() in pattern.preps or p.i in particles  # noqa: E731
     if not found:
