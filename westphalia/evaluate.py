@@ -76,7 +76,8 @@ class EventScores:
 @dataclass(slots=True)
 class ActorScores:
     """Country-level actor recognition: expected source/target countries per record versus the
-    countries of the mentions found in the sentence."""
+    countries of the mentions found in the sentence (a mention of unknown country, `---`,
+    claims no country and is not counted)."""
 
     records: int = 0
     expected: int = 0
@@ -132,7 +133,7 @@ def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScore
             {"source": s, "target": t, "code": c, "plover": types[c].plover if c in types else None}
             for s, t, c in dict.fromkeys(found)]})  # fmt: skip
         _score_record(scores, record, found, types)
-        _score_actors(actor_scores, record, {country(m.actor_code) for m in mentions})
+        _score_actors(actor_scores, record, {country(m.actor_code) for m in mentions} - {"---"})
     return scores, actor_scores
 
 
