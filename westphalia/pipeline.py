@@ -226,34 +226,50 @@ class _Annotator:
         self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
 
     def annotate(self, fresh: list[tuple[Article, str]], batch: Batch, *, strict: bool) -> None:
+        """Parse the batch's new articles and code each parse as soon as it arrives (the coding
+        of one chunk overlaps the parsing of the next in the workers)."""
         articles = [a for a, _ in fresh]
         story_of = {a.id: story for a, story in fresh}
+        by_id = {a.id: a for a in articles}
+        done: set[str] = set()
         try:
-            parses = list(self.parser.parse((a.id, a.text) for a in articles))
+            for parse in self.parser.parse((a.id, a.text) for a in articles):
+                done.add(parse.article_id)
+                self._take(parse, by_id[parse.article_id], story_of, batch, strict=strict)
+        except _StageError:
+            raise  # re-raised under --strict by _take
         except Exception:
             if strict:
                 raise
-            parses = []
-            for article in articles:  # isolate the article that fails
+            for article in (a for a in articles if a.id not in done):  # isolate the one that fails
                 try:
-                    parses += list(self.parser.parse([(article.id, article.text)]))
+                    parses = list(self.parser.parse([(article.id, article.text)]))
                 except Exception as e:
                     batch.rejections.append(
                         _internal(e, article.source, article.locator, Stage.PARSE)
                     )
-        published = {a.id: a.published for a in articles}
-        by_id = {a.id: a for a in articles}
-        for parse in parses:
-            batch.sentences.extend(parse.sentences)
-            article = by_id[parse.article_id]
-            try:
-                self._code(parse, story_of[parse.article_id], published[parse.article_id], batch)
-            except _StageError as e:  # one article's failure is its rejection, not the run's
-                if strict:
-                    raise e.__cause__ from None
-                batch.rejections.append(
-                    _internal(e.__cause__, article.source, article.locator, e.stage)
-                )
+                    continue
+                for parse in parses:
+                    self._take(parse, article, story_of, batch, strict=strict)
+
+    def _take(
+        self,
+        parse: Parse,
+        article: Article,
+        story_of: dict[str, str],
+        batch: Batch,
+        *,
+        strict: bool,
+    ) -> None:
+        batch.sentences.extend(parse.sentences)
+        try:
+            self._code(parse, story_of[parse.article_id], article.published, batch)
+        except _StageError as e:  # one article's failure is its rejection, not the run's
+            if strict:
+                raise e.__cause__ from None
+            batch.rejections.append(
+                _internal(e.__cause__, article.source, article.locator, e.stage)
+            )
 
     def _code(self, parse: Parse, story: str, day: date | None, batch: Batch) -> None:
         """Actors, events and quotes of one parse, added to the batch all or nothing."""

@@ -16,6 +16,7 @@ event for each pair of actor mentions found there. Mechanisms:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -62,9 +63,13 @@ class _Actors:
     def __init__(self, parse: Parse, mentions: list[Mention], lexicon: Lexicon) -> None:
         self.parse, self.lexicon, self.sem = parse, lexicon, lexicon.semantics
         self.at: dict[int, list[Mention]] = {}
-        for mention in mentions:
-            for token in parse.tokens:
-                if mention.span.start <= token.start and token.end <= mention.span.end:
+        starts = [t.start for t in parse.tokens]
+        for mention in mentions:  # the tokens inside each mention's span, by bisection
+            for i in range(bisect_left(starts, mention.span.start), len(starts)):
+                token = parse.tokens[i]
+                if token.start >= mention.span.end:
+                    break
+                if token.end <= mention.span.end:
                     self.at.setdefault(token.i, []).append(mention)
         self.children: dict[int, list[Token]] = {}
         for token in parse.tokens:
