@@ -25,7 +25,6 @@ class Pattern:
     words: tuple[str, ...]  # verb lemma (+ particle/preposition), or the words of a noun
     objects: frozenset[str] = frozenset()  # required direct-object lemmas
     preps: tuple[str, ...] = DEFAULT_PREPS
-    intent: bool = False
     origin: str = ""  # "FILE:LINE" of a verb-dictionary pattern
 
     @property
@@ -152,7 +151,7 @@ def build_lexicon(
         for verb in e.get("verbs") or ():
             words = tuple(str(verb).lower().split())
             verbs.setdefault(words[0], []).append(
-                Pattern(code, words, objects, preps, bool(e.get("intent")))
+                Pattern(code, words, objects, preps)
             )
         for noun in e.get("nouns") or ():
             words = tuple(str(noun).lower().split())
