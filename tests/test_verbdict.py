@@ -31,6 +31,10 @@ GIVE {GAVE GIVEN GIVING GIVES}
 CAMPAIGN
 - * (AGAINST)       [111]
 
+--- LAND [042:043] ---
+LAND
+- * (WITHOUT PERMISSION)  [:173]
+
 --- SEAL [---] ---
 +SEAL_OFF
 - * BORDER          [1723]
@@ -96,3 +100,13 @@ def test_the_evidence_names_the_dictionary_line(parser, lexicon) -> None:
         parse, extract_actors(parse, gazetteer=GAZ), lexicon=lexicon, story_id="s"
     )
     assert event.pattern.endswith("@test.verbs.txt:7")
+
+
+def test_a_paired_code_gives_the_reverse_event_too(parser, lexicon) -> None:
+    found = code(parser, lexicon, "Russia landed in Pakistan.")
+    assert sorted(found) == [("PAK", "RUS", "043"), ("RUS", "PAK", "042")]
+
+
+def test_a_reverse_only_code_runs_from_target_to_source(parser, lexicon) -> None:
+    found = code(parser, lexicon, "Russia landed at Pakistan without permission.")
+    assert found == [("PAK", "RUS", "173")]

@@ -11,7 +11,7 @@ Verbs: a block's patterns are keyed by its primary verb: the verb named in its "
 header when the block lists it, else its first one-word verb. A verb listed in two blocks
 keeps the first. Synsets may be defined anywhere and may contain synsets; they are keyed
 "&NAME" without a trailing "_". Paired codes "[042:043]" (TABARI: A->B 042 plus B->A 043)
-keep the first; a reverse-only "[:173]" becomes the null code "---".
+keep the first as the code and the second as `reverse`; a reverse-only "[:173]" has the null code.
 
 Legacy syntax that has no Element is approximated and recorded in `skipped` with a reason
 starting "approximated":
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 # Bump whenever the records or the reading rules change: caches with another version are ignored.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3  # 2: VerbPattern.reverse; 3: VerbEntry.reverse
 
 _TOKEN = re.compile(r"[{}()]|[^\s{}()]+")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
@@ -96,8 +96,8 @@ class Element(_Record):
 class VerbPattern(_Record):
     """A pattern of a verb block; code "---" is the null code (matches, codes nothing).
 
-    For a paired code "[042:043]" (TABARI: A->B 042 and B->A 043) only the first is kept;
-    a reverse-only code "[:173]" gives "---".
+    A paired code "[042:043]" (TABARI: A->B 042 and B->A 043) keeps the second as `reverse`;
+    a reverse-only code "[:173]" gives code "---" and reverse "173".
     """
 
     code: str
@@ -105,6 +105,7 @@ class VerbPattern(_Record):
     before: tuple[Element, ...]
     after: tuple[Element, ...]
     origin: str
+    reverse: str = ""  # the code of the target's event towards the source, if the pair has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ class VerbEntry(_Record):
     forms: frozenset[str]
     code: str
     block: str
+    reverse: str = ""  # second code of a paired "[042:043]": the target's event to the source
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +304,12 @@ def _code(inner: str) -> str:
     return inner.strip().split(":")[0].strip() or "---"
 
 
+def _reverse_code(inner: str) -> str:
+    """The second code of a pair "A:B" ("" when there is none)."""
+    parts = inner.strip().split(":")
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
 # ------------------------------------------------------------------------------ verb forms
 
 
@@ -374,6 +382,7 @@ class _Block:
 
     name: str
     code: str
+    reverse: str = ""
     verbs: list[tuple[int, str]] = field(default_factory=list)
     patterns: list[tuple[int, str]] = field(default_factory=list)
 
@@ -494,8 +503,9 @@ def _header(line: str) -> _Block:
     """ "---  GRANT   [070]  ---" -> a block named "grant" with primary code "070"."""
     match = _BRACKET.search(line)
     code = _code(match.group(1)) if match else "---"
+    reverse = _reverse_code(match.group(1)) if match else ""
     name = _BRACKET.sub(" ", line).strip().strip("-").strip()
-    return _Block(_phrase(name), code)
+    return _Block(_phrase(name), code, reverse)
 
 
 def _add_transformation(
@@ -564,7 +574,7 @@ def _block_verbs(block: _Block, ctx: _VerbContext) -> list[tuple[int, VerbEntry]
 
 
 def _with_block(entry: VerbEntry, block: str) -> VerbEntry:
-    return VerbEntry(entry.lemma, entry.head, entry.forms, entry.code, block)
+    return VerbEntry(entry.lemma, entry.head, entry.forms, entry.code, block, entry.reverse)
 
 
 def _add_entry(
@@ -598,7 +608,8 @@ def _verb_entry(
     lemma = " ".join(words)
     forms = _irregular_forms(forms_text) if forms_text is not None else _forms(words, head)
     own = _code(code) if code is not None else block.code
-    entry = VerbEntry(lemma, words[head], frozenset({lemma, *forms}), own, block.name)
+    reverse = _reverse_code(code) if code is not None else block.reverse
+    entry = VerbEntry(lemma, words[head], frozenset({lemma, *forms}), own, block.name, reverse)
     return entry, forms_text is not None
 
 
@@ -647,7 +658,8 @@ def _pattern(number: int, text: str, verb: str, ctx: _VerbContext) -> VerbPatter
     before = _elements(number, tokens[: stars[0]], ctx)
     after = _elements(number, tokens[stars[0] + 1 :], ctx)
     origin = f"{ctx.name}:{number}"
-    return VerbPattern(_code(match.group(1)), verb, tuple(before), tuple(after), origin)
+    code, reverse = _code(match.group(1)), _reverse_code(match.group(1))
+    return VerbPattern(code, verb, tuple(before), tuple(after), origin, reverse)
 
 
 def _pattern_tokens(number: int, body: str, ctx: _VerbContext) -> list[str]:

@@ -54,7 +54,8 @@ class _Hit:
     trigger: tuple[int, int]  # token range
     sources: tuple[Mention, ...]
     targets: tuple[Mention, ...]
-    rule: str  # verb | verb+object | noun | intent | threat | refusal | statement
+    rule: str  # verb | verb+object | noun | intent | threat | refusal | demand | accusation
+    reverse: str = ""  # a user dictionary's paired code "[A:B]": the target's event to the source
 
 
 class _Actors:
@@ -230,6 +231,8 @@ class _Match:
     # A user's PETRARCH/TABARI dictionary codes what it matches as written: as in PETRARCH, a
     # future ("will break relations") is coded as the deed, not as an intent.
     future_is_intent: bool = True
+    reverse: str = ""  # a user dictionary's paired code: the target's event towards the source
+    swap: bool = False  # a reverse-only code "[:173]": the event runs from target to source
 
 
 def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[int]) -> _Hit | None:
@@ -239,7 +242,8 @@ def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[in
     if match.obj is not None:
         used_nouns.add(match.obj.i)
     return _verb_actors(verb, match.pattern, match.obj, set(match.particles), actors,
-                        target_from=match.target_from, future_is_intent=match.future_is_intent)  # fmt: skip
+                        target_from=match.target_from, future_is_intent=match.future_is_intent,
+                        reverse=match.reverse, swap=match.swap)  # fmt: skip
 
 
 def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
@@ -264,11 +268,11 @@ def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) ->
     """A verb-dictionary match as a lexicon pattern; None for the null code. A user's own
     dictionary keeps its codes as written (its ontology may differ from CAMEO's), Phoenix's are
     read as CAMEO codes."""
-    code = (
-        (found.code if found.code != NULL_CODE and found.code.isalnum() else None)
-        if own
-        else _known_code(found.code)
-    )
+    reverse = found.reverse if own else ""
+    code = _own_code(found.code) if own else _known_code(found.code)
+    swap = code is None and _own_code(reverse) is not None
+    if swap:
+        code, reverse = reverse, ""
     if code is None:
         return None
     tokens = actors.parse.tokens
@@ -277,7 +281,13 @@ def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) ->
     pattern = Pattern(code, tuple(found.lemma.split()), preps=preps,
                       origin=found.pattern.origin if found.pattern else "")  # fmt: skip
     obj = _head_noun(found, verb, actors)
-    return _Match(pattern, obj, frozenset(found.words), found.target_from, future_is_intent=not own)
+    return _Match(pattern, obj, frozenset(found.words), found.target_from,
+                  future_is_intent=not own, reverse=_own_code(reverse) or "", swap=swap)  # fmt: skip
+
+
+def _own_code(code: str) -> str | None:
+    """A user dictionary's code as written; None for the null code and malformed ones."""
+    return code if code and code != NULL_CODE and code.isalnum() else None
 
 
 def _head_noun(found: DictMatch, verb: Token, actors: _Actors) -> Token | None:
@@ -361,6 +371,8 @@ def _verb_actors(
     trigger: tuple[int, int] | None = None,
     target_from: int | None = None,
     future_is_intent: bool = True,
+    reverse: str = "",
+    swap: bool = False,
 ) -> _Hit | None:
     """Source and target of a verb trigger (or of a light verb whose object noun is the
     trigger: `trigger` is then the noun's tokens)."""
@@ -403,7 +415,11 @@ def _verb_actors(
     code = _refine(pattern, verb, actors, stance=stance)
     pattern = replace(pattern, code=code)
     span = trigger or (verb.i, verb.i + 1)
-    return _Hit(pattern, span, tuple(sources), tuple(targets), stance or plain)
+    if swap:
+        sources, targets = targets, sources
+    return _Hit(
+        pattern, span, tuple(sources), tuple(targets), stance or plain, "" if stance else reverse
+    )
 
 
 def _governs_coded_action(verb: Token, actors: _Actors) -> bool:
@@ -726,19 +742,18 @@ def _events(
         return []
     when, precision = _when(parse, trigger_token, published)
     events = []
-    for source, target in pairs:
+    coded = [(s, t, hit.pattern.code, hit.rule) for s, t in pairs]
+    if hit.reverse:  # "[042:043]": A visits B, and B hosts A
+        coded += [(t, s, hit.reverse, f"{hit.rule}+reverse") for s, t in pairs]
+    events = []
+    for source, target, code, rule in coded:
         location, place = event_location(
-            parse,
-            trigger_token,
-            code=hit.pattern.code,
-            mentions=mentions,
-            target=target,
-            source=source,
+            parse, trigger_token, code=code, mentions=mentions, target=target, source=source
         )
         events.append(Event(
             article_id=parse.article_id, story_id=story_id, sentence_index=sent,
-            source=source.actor_code, target=target.actor_code, code=hit.pattern.code, trigger=trigger,
-            source_span=source.span, target_span=target.span, pattern=f"{hit.rule}:{hit.pattern.name}",
+            source=source.actor_code, target=target.actor_code, code=code, trigger=trigger,
+            source_span=source.span, target_span=target.span, pattern=f"{rule}:{hit.pattern.name}",
             confidence=confidence, date=when, date_precision=precision, location=location, place=place,
         ))  # fmt: skip
     return events

@@ -150,9 +150,7 @@ def build_lexicon(
         preps = tuple(e.get("preps") or DEFAULT_PREPS)
         for verb in e.get("verbs") or ():
             words = tuple(str(verb).lower().split())
-            verbs.setdefault(words[0], []).append(
-                Pattern(code, words, objects, preps)
-            )
+            verbs.setdefault(words[0], []).append(Pattern(code, words, objects, preps))
         for noun in e.get("nouns") or ():
             words = tuple(str(noun).lower().split())
             nouns.setdefault(words[-1], []).append(Pattern(code, words, frozenset(), preps))

@@ -34,6 +34,7 @@ class DictMatch:
 
     code: str
     lemma: str  # the verb's dictionary lemma ("cordon off")
+    reverse: str  # a paired code's second half: the target's event towards the source
     pattern: VerbPattern | None  # None: the verb's own code
     specificity: int  # pattern words found beyond the verb
     obj: int | None  # the first noun the pattern matched after the verb (its object)
@@ -141,7 +142,7 @@ class VerbIndex:
         entry, covered = found
         patterns = self._patterns(entry.block)
         if not patterns:
-            return DictMatch(entry.code, entry.lemma, None, 0, None, None, covered)
+            return DictMatch(entry.code, entry.lemma, entry.reverse, None, 0, None, None, covered)
         region = _region(token, children, exclude=set(covered))
         before = _before_region(token, parse, children)
         after_words = {w for t in region for w in _words_of(t)}
@@ -154,9 +155,10 @@ class VerbIndex:
             hit = _match_pattern(compiled, region, before, children)
             if hit is not None:
                 words, obj, target_from = hit
-                return DictMatch(compiled.pattern.code, entry.lemma, compiled.pattern, len(words),
-                                 obj, target_from, tuple(sorted({*covered, *words})))  # fmt: skip
-        return DictMatch(entry.code, entry.lemma, None, 0, None, None, covered)
+                return DictMatch(compiled.pattern.code, entry.lemma, compiled.pattern.reverse,
+                                 compiled.pattern, len(words), obj, target_from,
+                                 tuple(sorted({*covered, *words})))  # fmt: skip
+        return DictMatch(entry.code, entry.lemma, entry.reverse, None, 0, None, None, covered)
 
 
 def _form_tokens(
