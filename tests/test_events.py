@@ -183,3 +183,15 @@ def test_conjoined_modifiers_are_each_an_actor(parser) -> None:
 def test_the_intent_verb_adds_no_event_when_its_action_is_coded(parser) -> None:
     found = code(parser, "Russia agreed to impose sanctions on Pakistan.", lexicon=STANCE_LEX)
     assert found == [("RUS", "PAK", "1312")]
+
+
+def test_a_verb_the_small_model_lemmatises_wrongly_still_triggers(parser) -> None:
+    # en_core_web_sm lemmatises "staged" as "stag"; the Phoenix verb forms correct it.
+    from westphalia.events.lexicon import load_lexicon
+
+    lexicon = build_lexicon(
+        [*LEXICON_ENTRIES, {"code": "141", "verbs": ["stage"], "objects": ["protest"]}],
+        phoenix_verbs=load_lexicon().phoenix_verbs,
+    )
+    found = code(parser, "Pakistani students staged a protest against Russia.", lexicon=lexicon)
+    assert ("PAKEDU", "RUS", "141") in found or ("PAK", "RUS", "141") in found

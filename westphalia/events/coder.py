@@ -77,6 +77,15 @@ class _Actors:
             if token.head != token.i:
                 self.children.setdefault(token.head, []).append(token)
 
+    def lemma(self, token: Token) -> str:
+        """The token's lemma, with the small model's verb-lemma errors ("staged" -> "stag")
+        corrected from the verb dictionaries' forms ("staged" is a form of "stage")."""
+        lemma, index = token.lemma.lower(), self.lexicon.phoenix_verbs
+        if token.pos not in ("VERB", "AUX") or index is None or lemma in index.verbs.entries:
+            return lemma
+        entry = index.verbs.entries.get(token.text.lower())
+        return entry.lemma if entry is not None and " " not in entry.lemma else lemma
+
     def of(self, token: Token) -> list[Mention]:
         """Mentions for the phrase headed by `token` and its conjuncts."""
         found: list[Mention] = []
@@ -102,7 +111,7 @@ class _Actors:
         while clause.dep in ("xcomp", "conj") and clause.head != clause.i:
             clause = self.parse.tokens[clause.head]
         speech = self.parse.tokens[clause.head]
-        if clause.dep != "ccomp" or speech.lemma.lower() not in self.sem.speech_verbs:
+        if clause.dep != "ccomp" or self.lemma(speech) not in self.sem.speech_verbs:
             return []
         return [m for s in self.kids(speech, "nsubj") for m in self.at.get(s.i, [])]
 
@@ -195,7 +204,7 @@ def _accusations(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
     actor ("X said Y attacked Z") accuses Y (112), and the deed is not asserted as fact."""
     out = list(hits)
     for verb in actors.parse.tokens:
-        if verb.pos != "VERB" or verb.lemma.lower() not in actors.sem.speech_verbs:
+        if verb.pos != "VERB" or actors.lemma(verb) not in actors.sem.speech_verbs:
             continue
         speakers = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
         speakers = [m for m in speakers if _known_country(m)]
@@ -316,7 +325,7 @@ def _known_code(code: str) -> str | None:
 
 def _match_yaml(verb: Token, actors: _Actors) -> _Match | None:
     """The most specific patterns.yaml pattern of `verb` whose particles and object are present."""
-    for pattern in actors.lexicon.verb_patterns(verb.lemma.lower()):
+    for pattern in actors.lexicon.verb_patterns(actors.lemma(verb)):
         extra = _particles(verb, pattern, actors)
         if extra is None:
             continue
@@ -357,7 +366,7 @@ def _negated(verb: Token, actors: _Actors) -> bool:
     """ "did not sign", "failed to sign" (a refusal, "refused to sign", is an event)."""
     governor = actors.parse.tokens[verb.head]
     return bool(actors.kids(verb, "neg")) or (
-        verb.dep == "xcomp" and governor.lemma.lower() in actors.sem.negating_verbs
+        verb.dep == "xcomp" and actors.lemma(governor) in actors.sem.negating_verbs
     )
 
 
@@ -426,7 +435,7 @@ def _governs_coded_action(verb: Token, actors: _Actors) -> bool:
     """An intent, threat or refusal verb whose embedded action the lexicon codes: that action
     carries the stance (03x, 13x, 12x), the governing verb adds no event of its own."""
     sem = actors.sem
-    if verb.lemma.lower() not in sem.intent_verbs | sem.threat_verbs | sem.refusal_verbs:
+    if actors.lemma(verb) not in sem.intent_verbs | sem.threat_verbs | sem.refusal_verbs:
         return False
     return any(
         _match_verb(x, actors) is not None or _light_verb_noun(x, actors)
@@ -436,7 +445,7 @@ def _governs_coded_action(verb: Token, actors: _Actors) -> bool:
 
 def _light_verb_noun(verb: Token, actors: _Actors) -> bool:
     """ "(agreed to) hold talks": a light verb whose object is an eventive noun."""
-    return verb.lemma.lower() in actors.sem.light_verbs and any(
+    return actors.lemma(verb) in actors.sem.light_verbs and any(
         actors.lexicon.noun_patterns(o.lemma.lower()) for o in actors.kids(verb, "dobj")
     )
 
@@ -466,7 +475,7 @@ def _held(
 def _reported_demand(verb: Token, pattern: Pattern, speech: Token, actors: _Actors) -> _Hit | None:
     """ "X said Y must withdraw": X demands (10x) of Y; an obligation nobody voices is no event."""
     sem = actors.sem
-    if verb.dep != "ccomp" or speech.lemma.lower() not in sem.speech_verbs | sem.demand_verbs:
+    if verb.dep != "ccomp" or actors.lemma(speech) not in sem.speech_verbs | sem.demand_verbs:
         return None
     speakers = [m for s in _subject_tokens(speech, actors) for m in actors.of(s)]
     targets = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
@@ -516,7 +525,7 @@ def _targets(
             _add_pobjs(found, _nested_preps(head, actors, own=obj is None), deep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
-    lemma = verb.lemma.lower()
+    lemma = actors.lemma(verb)
     speech = lemma in actors.sem.speech_verbs and lemma not in actors.sem.demand_verbs
     if not found and obj is None and not speech:
         for clause in actors.kids(verb, "ccomp", "xcomp"):
@@ -616,7 +625,7 @@ def _modal(verb: Token, actors: _Actors) -> str | None:
 def _stance(verb: Token, governor: Token, actors: _Actors) -> str | None:
     """How the governing verb holds the action: intended, threatened, refused, appealed for or
     demanded (None for a deed)."""
-    sem, lemma = actors.sem, governor.lemma.lower()
+    sem, lemma = actors.sem, actors.lemma(governor)
     if verb.dep == "ccomp":  # "demanded that X withdraw", "urged that X withdraw"
         return (
             "demand"
@@ -670,7 +679,7 @@ def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:
         if start is None:
             continue
         head = actors.parse.tokens[noun.head]
-        if noun.dep in ("dobj", "attr") and head.lemma.lower() in actors.sem.light_verbs:
+        if noun.dep in ("dobj", "attr") and actors.lemma(head) in actors.sem.light_verbs:
             # "held talks with X": the light verb's clause, the noun's event
             return _verb_actors(head, pattern, noun, set(), actors, trigger=(start, noun.i + 1))
         if noun.dep in ("dobj",) and head.pos == "VERB":
