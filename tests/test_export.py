@@ -26,7 +26,8 @@ def test_gdelt_export_loads_with_the_gdelt_header(demo_store: Path, tmp_path: Pa
     frame = pd.read_csv(
         out, sep="\t", header=None, names=list(GDELT_COLUMNS), dtype=str, keep_default_na=False
     )
-    assert len(GDELT_COLUMNS) == 61 and frame.shape[1] == 61 and len(frame) > 100
+    # the demo store holds 100 events (no attribution statements, no actors of unknown country)
+    assert len(GDELT_COLUMNS) == 61 and frame.shape[1] == 61 and len(frame) >= 90
     assert frame["EventCode"].str.fullmatch(r"\d{2,4}").all()
     assert (frame["EventRootCode"] == frame["EventCode"].str[:2]).all()
     assert frame["EventCode"].str.startswith("0").any()  # leading zeros kept: codes are strings

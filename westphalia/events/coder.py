@@ -511,7 +511,8 @@ def _targets(
         # "condemned an attack by X in Y": the doer of the deed the object names
         _add_pobjs(found, actors.kids(d, "prep"), lambda p: p.text.lower() == "by", actors)
     for d in objects + _counted_objects(verb, actors) if not found else []:
-        found += [m for m in actors.of(d) if m not in found]
+        # an object of unknown country ("released prisoners to X") does not stop the search
+        found += [m for m in actors.of(d) if m not in found and _known_country(m)]
     keep = lambda p: p.text.lower() in pattern.preps or p.i in particles  # noqa: E731
     if not found:
         preps = actors.kids(verb, "prep", "prt", "dative") + (
@@ -594,7 +595,7 @@ def _add_pobjs(
                     named = [m for t in actors.conjuncts(pobj) for m in actors.at.get(t.i, [])]
                 else:
                     named = _pobj_actors(pobj, actors)
-                found += [m for m in named if m not in found]
+                found += [m for m in named if m not in found and _known_country(m)]
 
 
 def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
