@@ -1,17 +1,20 @@
-"""The event coder: triggers from the pattern lexicon, source and target from the parse.
+"""The event coder: triggers from the lexicon layers, source and target from the parse.
 
-For every verb or eventive noun that a lexicon pattern names, the coder finds the source
-(subject, or the by-agent of a passive; the possessor or "of" phrase of a noun) and the
-target (direct object, or the object of one of the pattern's prepositions), and emits an
-event for each pair of actor mentions found there. Mechanisms:
+For every verb or eventive noun that a pattern names (a user's PETRARCH/TABARI verb
+dictionary, then patterns.yaml, then the bundled Phoenix verbs), the coder finds the source
+(subject, or the by-agent of a passive; the possessor or "of" phrase of a noun) and the target
+(see `_targets`), and emits an event for each pair of placed actors. Mechanisms, with their word
+lists and code tables in events/data/semantics.yaml:
 
-- negation ("did not sign") suppresses the event;
-- intent and appeals: an action under "agreed/vowed/wants to" is coded as intent (03x, or a
-  threat 13x for conflictual actions) by the one who intends; an action under "called on X
-  to" is not a deed (the appeal itself is coded, refined to 02x by the embedded action);
+- negation ("did not sign", "failed to") suppresses the event; a refusal ("refused to") and a
+  negated intent ("will not attend") are 12x;
+- intent, threats and appeals: an action under "agreed/vowed to" is intent (03x, a threat 13x
+  for conflictual actions), under "threatened to" a threat, under "called on X to" or
+  "demanded that X" not a deed (the appeal 02x or demand 10x is coded, refined by the action);
 - coordination: every conjoined source and target yields its own event;
 - reciprocity: "A and B signed a deal" with no other target yields A->B and B->A;
-- reported speech: the embedded clause is coded like any other ("A said B attacked C").
+- reported speech: the attribution is no event; "A said B must V" is A's demand of B; "A said
+  B attacked C" is A's accusation of B (112).
 """
 
 from __future__ import annotations
