@@ -41,7 +41,7 @@ def code(parser: Parser, text: str, *, lexicon=LEX) -> list[tuple[str, str, str]
         ("China hosted Pakistani officials in Beijing.", ("CHN", "PAKGOV", "043")),
         ("Pakistan signed a defence agreement with Russia.", ("PAK", "RUS", "057")),
         ("Russia imposed sanctions on the United States.", ("RUS", "USA", "163")),
-        ("China accused the United States of spying.", ("CHN", "USA", "112")),
+        ("China accused the United States of spying.", ("CHN", "USA", "1125")),
         ("Russian troops shelled Pakistani positions.", ("RUSMIL", "PAK", "190")),
     ],
 )
@@ -195,3 +195,16 @@ def test_a_verb_the_small_model_lemmatises_wrongly_still_triggers(parser) -> Non
     )
     found = code(parser, "Pakistani students staged a protest against Russia.", lexicon=lexicon)
     assert ("PAKEDU", "RUS", "141") in found or ("PAK", "RUS", "141") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia accused Pakistan of spying.", "1125"),
+        ("Russia accused Pakistan of war crimes.", "1124"),
+        ("Russia accused Pakistan of violating the truce.", "1123"),
+        ("Russia accused Pakistan of bad faith.", "112"),
+    ],
+)
+def test_what_an_accusation_is_of_refines_it(parser, text: str, expected: str) -> None:
+    assert code(parser, text) == [("RUS", "PAK", expected)]

@@ -652,6 +652,21 @@ def _stance(verb: Token, governor: Token, actors: _Actors) -> str | None:
     return None
 
 
+def _accusation_code(verb: Token, actors: _Actors) -> str | None:
+    """ "accused X of spying" -> 1125: the 112x code of what the accusation is of, from the head
+    of the "of" phrase with its compounds ("war crimes"), the head alone, or its object."""
+    table = actors.sem.accusation_codes
+    for prep in (p for p in actors.kids(verb, "prep") if p.text.lower() == "of"):
+        for head in actors.kids(prep, "pobj", "pcomp"):
+            compounds = [actors.lemma(t) for t in actors.kids(head, "compound")]
+            candidates = [" ".join([*compounds, actors.lemma(head)]), actors.lemma(head)]
+            candidates += [actors.lemma(t) for t in actors.kids(head, "dobj", "amod")]
+            found = next((table[w] for w in candidates if w in table), None)
+            if found is not None:
+                return found
+    return None
+
+
 def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | None) -> str:
     """Intent (03x/13x), threat (13x) or refusal (12x) for an action under such a verb; 02x
     for an appeal and 10x for a demand whose embedded action the lexicon knows."""
@@ -664,6 +679,8 @@ def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | Non
         return sem.lookup("threat_codes", code, "130")
     if stance == "refusal":
         return sem.lookup("refusal_codes", code, "120")
+    if code == ACCUSATION:
+        return _accusation_code(verb, actors) or code
     if code[:2] in ("02", "10") and len(code) == 3 and code.endswith("0"):
         for x in actors.kids(verb, "xcomp", "ccomp"):
             embedded = _match_verb(x, actors)

@@ -68,6 +68,7 @@ class Semantics:
     threat_codes: dict[str, str]
     refusal_codes: dict[str, str]
     appeal_codes: dict[str, str]
+    accusation_codes: dict[str, str]  # word -> 112x (what the accusation is of)
 
     def lookup(self, table: str, code: str, default: str) -> str:
         """The most specific entry of a code table for `code`: the code itself, then its
@@ -91,6 +92,11 @@ def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None
     )
     for key in _CODE_TABLES:
         values[key] = {str(k): str(v) for k, v in {**data[key], **extra.get(key, {})}.items()}
+    values["accusation_codes"] = {
+        str(word).lower(): str(code)
+        for table in (data.get("accusation_codes", {}), extra.get("accusation_codes", {}))
+        for code, words in table.items() for word in words
+    }  # fmt: skip
     return Semantics(**values)
 
 
