@@ -208,3 +208,9 @@ def test_a_verb_the_small_model_lemmatises_wrongly_still_triggers(parser) -> Non
 )
 def test_what_an_accusation_is_of_refines_it(parser, text: str, expected: str) -> None:
     assert code(parser, text) == [("RUS", "PAK", expected)]
+
+
+def test_a_light_verb_with_an_eventive_object_is_not_an_event_of_its_own(parser) -> None:
+    lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "030", "verbs": ["agree", "undertake"]}])
+    found = code(parser, "Russia agreed to undertake a drill with Pakistan.", lexicon=lexicon)
+    assert found == [("RUS", "PAK", "0312")]

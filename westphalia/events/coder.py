@@ -249,8 +249,8 @@ class _Match:
 
 def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[int]) -> _Hit | None:
     match = _match_verb(verb, actors)
-    if match is None:
-        return None
+    if match is None or (match.obj is None and _light_verb_noun(verb, actors)):
+        return None  # "undertook exercises": the eventive noun carries the event
     if match.obj is not None:
         used_nouns.add(match.obj.i)
     return _verb_actors(verb, match.pattern, match.obj, set(match.particles), actors,
