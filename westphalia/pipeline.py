@@ -209,7 +209,7 @@ def load_knowledge(settings: Settings) -> tuple[Gazetteer, Lexicon]:
     gazetteer = load_gazetteer(user_dictionary=settings.actors.user_dictionary, dictionaries=bundle)
     lexicon = load_lexicon(
         user_patterns=settings.events.user_patterns,
-        dictionaries=folder,
+        dictionaries=bundle,
         phoenix=settings.events.phoenix,
     )
     return gazetteer, lexicon
@@ -235,9 +235,8 @@ class _Annotator:
         try:
             for parse in self.parser.parse((a.id, a.text) for a in articles):
                 done.add(parse.article_id)
-                self._take(parse, by_id[parse.article_id], story_of, batch, strict=strict)
-        except _StageError:
-            raise  # re-raised under --strict by _take
+                article = by_id[parse.article_id]
+                self._take(parse, article, story_of[article.id], batch, strict=strict)
         except Exception:
             if strict:
                 raise
@@ -250,20 +249,20 @@ class _Annotator:
                     )
                     continue
                 for parse in parses:
-                    self._take(parse, article, story_of, batch, strict=strict)
+                    self._take(parse, article, story_of[article.id], batch, strict=strict)
 
     def _take(
         self,
         parse: Parse,
         article: Article,
-        story_of: dict[str, str],
+        story: str,
         batch: Batch,
         *,
         strict: bool,
     ) -> None:
         batch.sentences.extend(parse.sentences)
         try:
-            self._code(parse, story_of[parse.article_id], article.published, batch)
+            self._code(parse, story, article.published, batch)
         except _StageError as e:  # one article's failure is its rejection, not the run's
             if strict:
                 raise e.__cause__ from None

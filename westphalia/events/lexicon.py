@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..dictionaries import Discard, DiscardMatcher, load_dictionaries
+from ..dictionaries import Dictionaries, Discard, DiscardMatcher, load_dictionaries
 from ..errors import ConfigError
 from .verbdict import VerbIndex
 
@@ -101,9 +101,14 @@ def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None
 
 
 @cache
-def bundled_semantics() -> Semantics:
+def _semantics_data() -> dict[str, Any]:
     text = (files("westphalia.events") / "data" / "semantics.yaml").read_text(encoding="utf-8")
-    return build_semantics(yaml.safe_load(text))
+    return yaml.safe_load(text)
+
+
+@cache
+def bundled_semantics() -> Semantics:
+    return build_semantics(_semantics_data())
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,18 +193,16 @@ def _phoenix() -> tuple[VerbIndex | None, tuple[Discard, ...]]:
     )
 
 
-@cache
-def _user_dictionaries(directory: Path) -> tuple[VerbIndex | None, tuple[Discard, ...]]:
-    bundle = load_dictionaries(directory)
-    return (VerbIndex(bundle.verbs) if bundle.verbs else None), bundle.discards
-
-
 def load_lexicon(
-    *, user_patterns: Path | None = None, dictionaries: Path | None = None, phoenix: bool = True
+    *,
+    user_patterns: Path | None = None,
+    dictionaries: Dictionaries | None = None,
+    phoenix: bool = True,
 ) -> Lexicon:
     """The bundled lexicon; a user file's entries come first (they win on equal specificity).
-    `dictionaries` is a directory of PETRARCH/TABARI dictionaries whose verbs are tried before
-    everything else; `phoenix` adds the bundled Phoenix verb dictionary and discards last."""
+    `dictionaries` are a user's PETRARCH/TABARI dictionaries (westphalia.dictionaries), whose
+    verbs are tried before everything else; `phoenix` adds the bundled Phoenix verb dictionary
+    and discards last."""
     entries = list(_bundled_entries())
     semantics = bundled_semantics()
     if user_patterns is not None:
@@ -209,11 +212,9 @@ def load_lexicon(
             raise ConfigError(f"Cannot read the event patterns {user_patterns}: {e}") from e
         entries = _entries(data, str(user_patterns)) + entries
         if isinstance(data, dict) and data.get("semantics"):
-            raw = yaml.safe_load(
-                (files("westphalia.events") / "data" / "semantics.yaml").read_text(encoding="utf-8")
-            )
-            semantics = build_semantics(raw, extra=data["semantics"])
-    user_verbs, discards = _user_dictionaries(dictionaries) if dictionaries else (None, ())
+            semantics = build_semantics(_semantics_data(), extra=data["semantics"])
+    user_verbs = VerbIndex(dictionaries.verbs) if dictionaries and dictionaries.verbs else None
+    discards = dictionaries.discards if dictionaries else ()
     phoenix_verbs, phoenix_discards = _phoenix() if phoenix else (None, ())
     return build_lexicon(
         entries, confidence=_calibration(), semantics=semantics, user_verbs=user_verbs,
