@@ -75,6 +75,7 @@ class _Actors:
                     break
                 if token.end <= mention.span.end:
                     self.at.setdefault(token.i, []).append(mention)
+        self.matches: dict[int, _Match | None] = {}  # verb token -> its lexicon match
         self.children: dict[int, list[Token]] = {}
         for token in parse.tokens:
             if token.head != token.i:
@@ -99,7 +100,7 @@ class _Actors:
             ]  # fmt: skip
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
-            if not here or all(m.actor_code.startswith("---") for m in here):
+            if not here or not any(_known_country(m) for m in here):
                 # "forces from X", "the people of X", "lawmakers in X", "a blockade in X"
                 owner_preps = ("of", "from", "in")
                 owners = [m for p in self.kids(t, "prep") if p.text.lower() in owner_preps
@@ -132,7 +133,7 @@ def _with_sector(owners: list[Mention], groups: list[Mention]) -> list[Mention]:
     sector = next((g.actor_code[3:] for g in groups if len(g.actor_code) > 3), "")
     return [
         replace(m, actor_code=m.actor_code + sector)
-        if sector and len(m.actor_code) == 3 and not m.actor_code.startswith("---")
+        if sector and len(m.actor_code) == 3 and _known_country(m)
         else m
         for m in owners
     ]
@@ -156,9 +157,7 @@ def extract_events(
     for token in parse.tokens:
         if token.sent in skipped:
             continue
-        hit = (
-            _verb_hit(token, actors, lexicon, used_nouns) if token.pos in ("VERB", "AUX") else None
-        )
+        hit = _verb_hit(token, actors, used_nouns) if token.pos in ("VERB", "AUX") else None
         if hit is None and token.pos in ("NOUN", "PROPN") and token.i not in used_nouns:
             hit = _noun_hit(token, actors, lexicon)
         if hit is None and token.pos == "VERB" and _modal(token, actors) == "obligation":
@@ -247,18 +246,23 @@ class _Match:
     swap: bool = False  # a reverse-only code "[:173]": the event runs from target to source
 
 
-def _verb_hit(verb: Token, actors: _Actors, lexicon: Lexicon, used_nouns: set[int]) -> _Hit | None:
+def _verb_hit(verb: Token, actors: _Actors, used_nouns: set[int]) -> _Hit | None:
     match = _match_verb(verb, actors)
     if match is None or (match.obj is None and _light_verb_noun(verb, actors)):
         return None  # "undertook exercises": the eventive noun carries the event
     if match.obj is not None:
         used_nouns.add(match.obj.i)
-    return _verb_actors(verb, match.pattern, match.obj, set(match.particles), actors,
-                        target_from=match.target_from, future_is_intent=match.future_is_intent,
-                        reverse=match.reverse, swap=match.swap)  # fmt: skip
+    return _verb_actors(verb, match, actors)
 
 
 def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
+    """`_verb_match`, once per token (embedded actions are asked for again by their governor)."""
+    if verb.i not in actors.matches:
+        actors.matches[verb.i] = _verb_match(verb, actors)
+    return actors.matches[verb.i]
+
+
+def _verb_match(verb: Token, actors: _Actors) -> _Match | None:
     """The pattern that codes `verb`: the user's verb dictionary when it knows the verb, else
     patterns.yaml, else the Phoenix dictionary (measured on the dev set: Phoenix as a fallback
     for verbs patterns.yaml does not code scores higher than Phoenix overriding its generic
@@ -374,26 +378,21 @@ def _negated(verb: Token, actors: _Actors) -> bool:
 
 def _verb_actors(
     verb: Token,
-    pattern: Pattern,
-    obj: Token | None,
-    particles: set[int],
+    match: _Match,
     actors: _Actors,
     *,
     trigger: tuple[int, int] | None = None,
-    target_from: int | None = None,
-    future_is_intent: bool = True,
-    reverse: str = "",
-    swap: bool = False,
 ) -> _Hit | None:
     """Source and target of a verb trigger (or of a light verb whose object noun is the
     trigger: `trigger` is then the noun's tokens)."""
+    pattern, obj = match.pattern, match.obj
     if trigger is None and _governs_coded_action(verb, actors):
         return None  # "agreed to lift the embargo": the intent is coded on "lift"
     governor = actors.parse.tokens[verb.head]
     stance = _stance(verb, governor, actors)
     if stance in ("appeal", "demand"):
         return None  # "called on X to withdraw": coded at the appeal (or demand) verb
-    stance = _held(verb, governor, stance, actors, future_is_intent=future_is_intent)
+    stance = _held(verb, governor, stance, actors, future_is_intent=match.future_is_intent)
     if stance in ("none", "possibility"):
         return None
     if stance == "obligation":
@@ -416,8 +415,8 @@ def _verb_actors(
         ]
         sources, targets = agents, passive_target
     else:
-        targets = _slot_targets(target_from, actors) or _targets(
-            verb, pattern, obj, particles, actors
+        targets = _slot_targets(match.target_from, actors) or _targets(
+            verb, pattern, obj, set(match.particles), actors
         )
     if trigger is not None:  # a noun's own prepositions ("talks with X") and not its modifiers
         noun_actors = actors.of(obj) if obj is not None else []
@@ -426,10 +425,15 @@ def _verb_actors(
     code = _refine(pattern, verb, actors, stance=stance)
     pattern = replace(pattern, code=code)
     span = trigger or (verb.i, verb.i + 1)
-    if swap:
+    if match.swap:
         sources, targets = targets, sources
     return _Hit(
-        pattern, span, tuple(sources), tuple(targets), stance or plain, "" if stance else reverse
+        pattern,
+        span,
+        tuple(sources),
+        tuple(targets),
+        stance or plain,
+        "" if stance else match.reverse,
     )
 
 
@@ -701,7 +705,7 @@ def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:
         head = actors.parse.tokens[noun.head]
         if noun.dep in ("dobj", "attr") and actors.lemma(head) in actors.sem.light_verbs:
             # "held talks with X": the light verb's clause, the noun's event
-            return _verb_actors(head, pattern, noun, set(), actors, trigger=(start, noun.i + 1))
+            return _verb_actors(head, _Match(pattern, noun), actors, trigger=(start, noun.i + 1))
         if noun.dep in ("dobj",) and head.pos == "VERB":
             return None  # "condemned the attack": the noun is what another event is about
         sources = _noun_sources(noun, actors)
