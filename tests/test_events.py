@@ -214,3 +214,72 @@ def test_a_light_verb_with_an_eventive_object_is_not_an_event_of_its_own(parser)
     lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "030", "verbs": ["agree", "undertake"]}])
     found = code(parser, "Russia agreed to undertake a drill with Pakistan.", lexicon=lexicon)
     assert found == [("RUS", "PAK", "0312")]
+
+
+PROTEST_LEX = build_lexicon(
+    [
+        *LEXICON_ENTRIES,
+        {"code": "145", "verbs": ["riot"]},
+        {"code": "144", "verbs": ["block"], "objects": ["road"]},
+        {"code": "100", "verbs": ["demand", "press"]},
+        {"code": "083", "verbs": ["abandon"]},
+        {"code": "130", "verbs": ["threaten", "warn"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # the protest is against whom the demand is made of, refined by the change demanded
+        (
+            "Pakistani protesters rioted in Lahore, demanding the resignation of Pakistani "
+            "officials.",
+            ("PAKCVL", "PAKGOV", "1451"),
+        ),
+        (
+            "Pakistani protesters blocked roads to press their demands for more rights from "
+            "Pakistani officials.",
+            ("PAKCVL", "PAKGOV", "1443"),
+        ),
+    ],
+)
+def test_a_protest_for_a_demand_targets_whom_the_demand_is_of(parser, text, expected) -> None:
+    found = code(parser, text, lexicon=PROTEST_LEX)
+    assert found == [expected]  # and the demand is no second event
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pakistan demanded that Russia abandon its visa policy.", ("PAK", "RUS", "1042")),
+        ("Pakistan urged Russia to abandon its visa policy.", ("PAK", "RUS", "0242")),
+    ],
+)
+def test_a_demand_for_reform_is_refined_by_the_change_asked(parser, text, expected) -> None:
+    assert expected in code(parser, text, lexicon=PROTEST_LEX)
+
+
+def test_a_passive_without_agent_does_not_borrow_the_doer_of_its_governor(parser) -> None:
+    found = code(parser, "Russia visited Pakistan after sanctions were imposed on China.")
+    assert ("RUS", "PAK", "042") in found
+    assert not [e for e in found if e[2] == "163"]  # who imposed them is not said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia threatened to impose sanctions if Pakistan signs the deal.",
+        "Russia warned it would impose sanctions unless Pakistan withdraws its troops.",
+    ],
+)
+def test_a_threat_is_aimed_at_the_subject_of_its_condition(parser, text) -> None:
+    assert code(parser, text, lexicon=PROTEST_LEX) == [("RUS", "PAK", "1312")]
+
+
+def test_continued_military_aid_under_a_promise_is_an_intent_to_give_it(parser) -> None:
+    from westphalia.events.lexicon import load_lexicon
+
+    found = code(
+        parser, "Russia promised to continue military aid to Pakistan.", lexicon=load_lexicon()
+    )
+    assert found == [("RUS", "PAK", "0332")]

@@ -20,6 +20,7 @@ lists and code tables in events/data/semantics.yaml:
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -47,6 +48,9 @@ _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
 _VISIT = "042"  # "arrived in X"
+_PROTEST = "14"
+_THREAT = "13"
+_DEMAND_ROOTS = frozenset({"02", "10"})  # what a protest can be for: an appeal, a demand
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +173,7 @@ def extract_events(
             )
         if hit is not None:
             hits.append(hit)
-    hits = _accusations(hits, actors)
+    hits = _protest_demands(_accusations(hits, actors), actors)
     events: list[Event] = []
     for hit in hits:
         events += _events(
@@ -222,6 +226,53 @@ def _accusations(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
                     out.append(_Hit(Pattern(ACCUSATION, (verb.lemma.lower(),)), (verb.i, verb.i + 1),
                                     tuple(speakers), tuple(accused), "accusation"))  # fmt: skip
     return out
+
+
+def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
+    """A protest with no target of its own, whose purpose is a demand or an appeal ("rioted,
+    calling for the removal of X", "blocked roads to press demands on X's government"), is a
+    protest against the one the demand is made of, refined by the change demanded (14x1
+    leadership, 14x2 policy, 14x3 rights, 14x4 institutions); the demand is no second event."""
+    out = list(hits)
+    for protest in hits:
+        if protest.pattern.code[:2] != _PROTEST or protest.targets or not protest.sources:
+            continue
+        verb = protest.trigger[1] - 1
+        for demand in out:
+            purpose = demand.pattern.code[:2] in _DEMAND_ROOTS and demand.targets
+            if not purpose or not _governed_by(actors.parse, demand.trigger[0], verb, depth=4):
+                continue
+            code = protest.pattern.code[:3]
+            kind = _change_kind(demand, actors)
+            if kind and code + kind in ontology():
+                code += kind
+            out.remove(demand)
+            out[out.index(protest)] = replace(
+                protest, pattern=replace(protest.pattern, code=code), targets=demand.targets
+            )
+            break
+    return out
+
+
+def _change_kind(demand: _Hit, actors: _Actors) -> str:
+    """The change a demand is for ("1" leadership ... "4" institutions, see `change_kinds`): a
+    104x/024x code says it, else the words of the demand's clause."""
+    code = demand.pattern.code
+    if code[:3] in ("104", "024") and len(code) == 4:
+        return code[3]
+    return _change_kind_below(actors.parse.tokens[demand.trigger[1] - 1], actors)
+
+
+def _change_kind_below(verb: Token, actors: _Actors) -> str:
+    """The kind digit of the word of `change_kinds` nearest `verb` in its clause, or ""."""
+    queue = deque(actors.children.get(verb.i, []))
+    while queue:  # breadth-first: the nearest word decides
+        token = queue.popleft()
+        kind = actors.sem.change_kinds.get(actors.lemma(token))
+        if kind is not None:
+            return kind
+        queue.extend(actors.children.get(token.i, []))
+    return ""
 
 
 def _same_side(mention: Mention, others: list[Mention]) -> bool:
@@ -406,14 +457,13 @@ def _verb_actors(
     )
     sources = [m for s in _subject_tokens(subject_verb, actors) for m in actors.of(s)]
     passive_target = [m for s in actors.kids(verb, "nsubjpass") for m in actors.of(s)]
+    # A passive's doer is its by-agent only ("a curfew was declared in X, after Y left": not Y)
+    agents = [m for a in actors.kids(verb, "agent") for o in actors.kids(a, "pobj")
+              for m in actors.of(o)]  # fmt: skip
+    if actors.kids(verb, "nsubjpass"):
+        sources = agents
     if passive_target:
-        agents = [
-            m
-            for a in actors.kids(verb, "agent")
-            for o in actors.kids(a, "pobj")
-            for m in actors.of(o)
-        ]
-        sources, targets = agents, passive_target
+        targets = passive_target
     else:
         targets = _slot_targets(match.target_from, actors) or _targets(
             verb, pattern, obj, set(match.particles), actors
@@ -423,6 +473,8 @@ def _verb_actors(
         targets = [m for m in targets if m not in noun_actors]
     plain = "noun" if trigger is not None else "verb+object" if obj is not None else "verb"
     code = _refine(pattern, verb, actors, stance=stance)
+    if code[:2] == _THREAT and not any(_known_country(m) for m in targets):
+        targets += _conditioned(verb, governor, actors)
     pattern = replace(pattern, code=code)
     span = trigger or (verb.i, verb.i + 1)
     if match.swap:
@@ -437,16 +489,31 @@ def _verb_actors(
     )
 
 
+def _conditioned(verb: Token, governor: Token, actors: _Actors) -> list[Mention]:
+    """The one a threat is aimed at when no object names it: the subject of its condition
+    ("threatened to stop the talks if X deploys missiles", "unless X withdraws")."""
+    found: list[Mention] = []
+    queue = deque([governor if verb.dep in ("xcomp", "ccomp") else verb])
+    while queue and not found:  # breadth-first through the threat's clause: the nearest "if"
+        token = queue.popleft()
+        for clause in actors.kids(token, "advcl"):
+            marks = {m.text.lower() for m in actors.kids(clause, "mark")}
+            if marks & actors.sem.condition_marks:
+                found += [m for s in _subject_tokens(clause, actors) for m in actors.of(s)]
+        queue.extend(actors.children.get(token.i, []))
+    return found
+
+
 def _governs_coded_action(verb: Token, actors: _Actors) -> bool:
     """An intent, threat or refusal verb whose embedded action the lexicon codes: that action
     carries the stance (03x, 13x, 12x), the governing verb adds no event of its own."""
     sem = actors.sem
     if actors.lemma(verb) not in sem.intent_verbs | sem.threat_verbs | sem.refusal_verbs:
         return False
-    return any(
-        _match_verb(x, actors) is not None or _light_verb_noun(x, actors)
-        for x in actors.kids(verb, "xcomp")
-    )
+    clauses = actors.kids(verb, "xcomp")
+    if actors.lemma(verb) in sem.threat_verbs:  # "warned it would close the border"
+        clauses += [c for c in actors.kids(verb, "ccomp") if _modal(c, actors) == "intent"]
+    return any(_match_verb(x, actors) is not None or _light_verb_noun(x, actors) for x in clauses)
 
 
 def _light_verb_noun(verb: Token, actors: _Actors) -> bool:
@@ -690,6 +757,8 @@ def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | Non
             embedded = _match_verb(x, actors)
             if embedded is not None and embedded.pattern.code[:2] not in ("02", "10", "01"):
                 appeal = sem.lookup("appeal_codes", embedded.pattern.code, "020")
+                if appeal == "024":  # political reform: of which kind ("abandon the policy")
+                    appeal += _change_kind_below(x, actors)
                 return appeal if code[:2] == "02" else "10" + appeal[2:]
     return code
 
@@ -827,8 +896,8 @@ def _when(parse: Parse, trigger: Token, published: date | None) -> tuple[date | 
     return (published, PUBLICATION) if published else (None, UNKNOWN)
 
 
-def _governed_by(parse: Parse, i: int, head: int) -> bool:
-    for _ in range(12):  # dependency paths in one clause are short
+def _governed_by(parse: Parse, i: int, head: int, *, depth: int = 12) -> bool:
+    for _ in range(depth):  # dependency paths in one clause are short
         if i == head:
             return True
         if parse.tokens[i].head == i:

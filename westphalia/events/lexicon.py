@@ -39,8 +39,8 @@ class Pattern:
 # feed of current news, wrong for an archive of any date; westphalia does not apply them.
 _DATED_DISCARD = re.compile(r"\d|\b(ago|later)$")
 DEFAULT_CONFIDENCE = 0.5  # for a rule the calibration table does not list
-_WORD_LISTS = ("light_verbs", "intent_verbs", "intent_adjectives", "threat_verbs", "refusal_verbs",
-               "negating_verbs", "appeal_verbs", "demand_verbs", "intent_modals",
+_WORD_LISTS = ("condition_marks", "light_verbs", "intent_verbs", "intent_adjectives",
+               "threat_verbs", "refusal_verbs", "negating_verbs", "appeal_verbs", "demand_verbs", "intent_modals",
                "obligation_modals", "possibility_modals", "speech_verbs", "quote_verbs")  # fmt: skip
 _CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_codes", "appeal_codes")
 
@@ -49,6 +49,7 @@ _CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_code
 class Semantics:
     """The word lists and code tables of events/data/semantics.yaml (see that file)."""
 
+    condition_marks: frozenset[str]
     light_verbs: frozenset[str]
     intent_verbs: frozenset[str]
     intent_adjectives: frozenset[str]
@@ -69,6 +70,7 @@ class Semantics:
     refusal_codes: dict[str, str]
     appeal_codes: dict[str, str]
     accusation_codes: dict[str, str]  # word -> 112x (what the accusation is of)
+    change_kinds: dict[str, str]  # word -> last digit of 104x/14xy (the change demanded)
 
     def lookup(self, table: str, code: str, default: str) -> str:
         """The most specific entry of a code table for `code`: the code itself, then its
@@ -92,11 +94,12 @@ def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None
     )
     for key in _CODE_TABLES:
         values[key] = {str(k): str(v) for k, v in {**data[key], **extra.get(key, {})}.items()}
-    values["accusation_codes"] = {
-        str(word).lower(): str(code)
-        for table in (data.get("accusation_codes", {}), extra.get("accusation_codes", {}))
-        for code, words in table.items() for word in words
-    }  # fmt: skip
+    for key in ("accusation_codes", "change_kinds"):  # code -> words, read as word -> code
+        values[key] = {
+            str(word).lower(): str(code)
+            for table in (data.get(key, {}), extra.get(key, {}))
+            for code, words in table.items() for word in words
+        }  # fmt: skip
     return Semantics(**values)
 
 
