@@ -283,3 +283,31 @@ def test_continued_military_aid_under_a_promise_is_an_intent_to_give_it(parser) 
         parser, "Russia promised to continue military aid to Pakistan.", lexicon=load_lexicon()
     )
     assert found == [("RUS", "PAK", "0332")]
+
+
+def test_of_two_patterns_matching_one_object_the_finer_code_wins(parser) -> None:
+    lexicon = build_lexicon(
+        [
+            *LEXICON_ENTRIES,
+            {"code": "081", "verbs": ["ease"], "objects": ["measure", "restriction"]},
+            {"code": "0814", "verbs": ["ease"], "objects": ["emergency"]},
+        ]
+    )
+    assert code(parser, "Russia eased emergency measures on Pakistan.", lexicon=lexicon) == [
+        ("RUS", "PAK", "0814")
+    ]
+    assert code(parser, "Russia eased restrictions on Pakistan.", lexicon=lexicon) == [
+        ("RUS", "PAK", "081")
+    ]
+
+
+def test_a_blockade_imposed_in_a_place_targets_the_place(parser) -> None:
+    lexicon = build_lexicon(
+        [
+            *LEXICON_ENTRIES,
+            {"code": "170", "verbs": ["reimpose"]},
+            {"code": "191", "nouns": ["blockade"]},
+        ]
+    )
+    found = code(parser, "Russia reimposed blockades in Pakistan.", lexicon=lexicon)
+    assert found == [("RUS", "PAK", "191")]  # the noun, not the generic verb, codes it

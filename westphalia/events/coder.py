@@ -469,7 +469,10 @@ def _verb_actors(
             verb, pattern, obj, set(match.particles), actors
         )
     if trigger is not None:  # a noun's own prepositions ("talks with X") and not its modifiers
-        noun_actors = actors.of(obj) if obj is not None else []
+        noun_actors = [  # "Russian talks": the noun's own modifiers, not its "in X"
+            m for t in ([obj, *actors.kids(obj, *_MODIFIER_DEPS)] if obj is not None else [])
+            for m in actors.at.get(t.i, [])
+        ]  # fmt: skip
         targets = [m for m in targets if m not in noun_actors]
     plain = "noun" if trigger is not None else "verb+object" if obj is not None else "verb"
     code = _refine(pattern, verb, actors, stance=stance)
@@ -613,7 +616,8 @@ def _targets(
             found, actors.kids(governor, "prep"), lambda p: p.text.lower() in ("to", "with"), actors
         )
     if not found and (pattern.code[:2] in _PLACE_TARGET_ROOTS or pattern.code == _VISIT):
-        _add_pobjs(found, actors.kids(verb, "prep"), lambda p: p.text.lower() == "in", actors)
+        places = actors.kids(verb, "prep") + (actors.kids(obj, "prep") if obj is not None else [])
+        _add_pobjs(found, places, lambda p: p.text.lower() == "in", actors)
     return found
 
 

@@ -168,7 +168,11 @@ def build_lexicon(
         for noun in e.get("nouns") or ():
             words = tuple(str(noun).lower().split())
             nouns.setdefault(words[-1], []).append(Pattern(code, words, frozenset(), preps))
-    order = lambda ps: tuple(sorted(ps, key=lambda p: (-len(p.objects), -len(p.words))))  # noqa: E731 - specific first
+    # Specific first: patterns naming an object, then longer phrases, then longer codes (of two
+    # patterns matching one object, "eased emergency measures", the finer code is the reading)
+    order = lambda ps: tuple(  # noqa: E731
+        sorted(ps, key=lambda p: (not p.objects, -len(p.words), -len(p.code)))
+    )
     return Lexicon(
         {k: order(v) for k, v in verbs.items()},
         {k: order(v) for k, v in nouns.items()},
