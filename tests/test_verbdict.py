@@ -110,3 +110,105 @@ def test_a_paired_code_gives_the_reverse_event_too(parser, lexicon) -> None:
 def test_a_reverse_only_code_runs_from_target_to_source(parser, lexicon) -> None:
     found = code(parser, lexicon, "Russia landed at Pakistan without permission.")
     assert found == [("PAK", "RUS", "173")]
+
+
+MATCHER_VERBS = """\
+&BONDS
++TRADE
++CULTURAL
+&COINS
++CROWN
++SILVER CROWN
+
+--- CUT [111] ---
+CUT
+- * {FRESH &BONDS LINKS}   [1951]
+
+--- PLEDGE [030] ---
+PLEDGE
+- * CROWN                 [071]
+- * &COINS                 [072]
+
+--- MEET [040] ---
+MEET
+- % *                      [043]
+- * (WITH)                 [046]
+- * AMONG %                [045]
+
+--- CLASH [190] ---
+CLASH
+- * (OVER TARIFFS)         [1121]
+
+--- HAIL [050] ---
+HAIL
+- * {&BONDS NOTES}         [092]
+"""
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> VerbIndex:
+    path: Path = tmp_path_factory.mktemp("dict") / "matcher.verbs.txt"
+    path.write_text(MATCHER_VERBS, encoding="utf-8")
+    return VerbIndex(read_verbs(path))
+
+
+def verb_code(parser: Parser, index: VerbIndex, text: str, verb: str) -> str:
+    """The code the index gives the first token spelt `verb` in `text`."""
+    parse = next(parser.parse([("a1", text)]))
+    children: dict[int, list] = {}
+    for token in parse.tokens:
+        if token.head != token.i:
+            children.setdefault(token.head, []).append(token)
+    token = next(t for t in parse.tokens if t.text == verb)
+    found = index.match(token, parse, children)
+    assert found is not None
+    return found.code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia cut fresh trade links with Pakistan.", "1951"),
+        ("Russia cut fresh new trade links with Pakistan.", "1951"),  # one word skipped
+        ("Russia cut fresh new bold trade links with Pakistan.", "111"),  # two: too loose
+        ("Russia cut fresh trade road links with Pakistan.", "111"),  # a word before the head
+    ],
+)
+def test_a_braced_phrase_allows_one_extra_word_but_not_before_its_head(
+    parser, index, text: str, expected: str
+) -> None:
+    assert verb_code(parser, index, text, "cut") == expected
+
+
+def test_a_synset_inside_a_braced_phrase_is_expanded(parser, index) -> None:
+    assert verb_code(parser, index, "Russia hailed cultural notes from Pakistan.", "hailed") == (
+        "092"
+    )
+
+
+def test_of_equally_long_patterns_the_one_matching_more_words_wins(parser, index) -> None:
+    text = "Russia pledged a silver crown to Pakistan."
+    assert verb_code(parser, index, text, "pledged") == "072"
+
+
+def test_of_equally_long_patterns_the_first_wins_a_tie(parser, index) -> None:
+    assert verb_code(parser, index, "Russia pledged a crown to Pakistan.", "pledged") == "071"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia and China met with Pakistan.", "043"),
+        ("Russia met with Pakistan.", "046"),
+        ("Russia met among Pakistan and China.", "045"),
+    ],
+)
+def test_a_compound_slot_needs_coordinated_actors(parser, index, text: str, expected: str) -> None:
+    assert verb_code(parser, index, text, "met") == expected
+
+
+def test_a_preposition_parsed_as_a_particle_takes_the_object_after_it(parser, index) -> None:
+    text = "Russia will not clash over the tariffs."
+    parse = next(parser.parse([("a1", text)]))
+    assert next(t.dep for t in parse.tokens if t.text == "over") == "prt"  # the parse in question
+    assert verb_code(parser, index, text, "clash") == "1121"
