@@ -311,3 +311,8 @@ def test_a_blockade_imposed_in_a_place_targets_the_place(parser) -> None:
     )
     found = code(parser, "Russia reimposed blockades in Pakistan.", lexicon=lexicon)
     assert found == [("RUS", "PAK", "191")]  # the noun, not the generic verb, codes it
+
+
+def test_conjoined_groups_share_their_place(parser) -> None:
+    found = code(parser, "Officials and troops in Pakistan shelled Russian positions.")
+    assert sorted(found) == [("PAKGOV", "RUS", "190"), ("PAKMIL", "RUS", "190")]

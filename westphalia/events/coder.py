@@ -48,6 +48,7 @@ _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
 _VISIT = "042"  # "arrived in X"
+_OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X", "the people of X"
 _PROTEST = "14"
 _THREAT = "13"
 _DEMAND_ROOTS = frozenset({"02", "10"})  # what a protest can be for: an appeal, a demand
@@ -97,7 +98,10 @@ class _Actors:
     def of(self, token: Token) -> list[Mention]:
         """Mentions for the phrase headed by `token` and its conjuncts."""
         found: list[Mention] = []
-        for t in self.conjuncts(token):
+        chain = list(self.conjuncts(token))
+        # "lawmakers and officials in X": the conjuncts share one "in/of/from X"
+        shared = [p for t in chain for p in self.kids(t, "prep") if p.text.lower() in _OWNER_PREPS]
+        for t in chain:
             here = self.at.get(t.i) or [  # "Hungarian and Romanian officials": both modifiers
                 m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
                 for x in self.conjuncts(c) for m in self.at.get(x.i, [])
@@ -106,9 +110,9 @@ class _Actors:
                 here = self._speaker_of(t)
             if not here or not any(_known_country(m) for m in here):
                 # "forces from X", "the people of X", "lawmakers in X", "a blockade in X"
-                owner_preps = ("of", "from", "in")
-                owners = [m for p in self.kids(t, "prep") if p.text.lower() in owner_preps
-                          for o in self.kids(p, "pobj") for m in self.of(o)]  # fmt: skip
+                preps = [p for p in self.kids(t, "prep") if p.text.lower() in _OWNER_PREPS]
+                preps = preps or (shared if here else [])
+                owners = [m for p in preps for o in self.kids(p, "pobj") for m in self.of(o)]
                 here = _with_sector(owners, here) if owners else here
             found += [m for m in here if m not in found]
         return found
