@@ -139,6 +139,14 @@ MEET
 CLASH
 - * (OVER TARIFFS)         [1121]
 
+--- WISH [---] ---
+WISH
+WANT
+- * HELP                   [030]
+
+--- VISIT [042] ---
+VISIT
+
 --- HAIL [050] ---
 HAIL
 - * {&BONDS NOTES}         [092]
@@ -212,3 +220,23 @@ def test_a_preposition_parsed_as_a_particle_takes_the_object_after_it(parser, in
     parse = next(parser.parse([("a1", text)]))
     assert next(t.dep for t in parse.tokens if t.text == "over") == "prt"  # the parse in question
     assert verb_code(parser, index, text, "clash") == "1121"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Russia wanted to help Pakistan.", "030"), ("Russia wanted to see Pakistan.", "---")],
+)
+def test_a_pattern_word_may_be_the_verb_of_an_open_clause(
+    parser, index, text: str, expected: str
+) -> None:
+    assert verb_code(parser, index, text, "wanted") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "is_verb"), [("Russia visites Pakistan.", False), ("Russia visits Pakistan.", True)]
+)
+def test_an_es_ending_where_the_verb_takes_s_is_not_the_verb(
+    parser, index, text: str, is_verb: bool
+) -> None:
+    parse = next(parser.parse([("a1", text)]))
+    assert (index.match(parse.tokens[1], parse, {}) is not None) == is_verb
