@@ -260,3 +260,110 @@ def test_a_dictionaries_directory_adds_actors_and_agents() -> None:
     }
     later = mentions(None, "Boromir spoke.", gaz, date(2015, 1, 1))  # type: ignore[arg-type]
     assert later == [("Boromir", "GONELI", "known-person")]
+
+
+# --- Context countries, ethnic groups, shared city names, agents of a dictionaries directory ---
+
+KIN = replace(
+    GAZ,
+    countries={
+        **GAZ.countries,
+        "SRB": {
+            "code": "SRB",
+            "name": "Serbia",
+            "adjectives": ["Serbian", "Serb"],
+            "demonyms": ["Serbs"],
+            "ethnonyms": ["Serb", "Serbs"],
+        },
+        "ALB": {
+            "code": "ALB",
+            "name": "Albania",
+            "adjectives": ["Albanian"],
+            "demonyms": ["Albanians"],
+            "ethnonyms": ["Albanian", "Albanians"],
+        },
+        "BIH": {"code": "BIH", "name": "Bosnia", "adjectives": ["Bosnian"]},
+        "MKD": {"code": "MKD", "name": "Macedonia", "adjectives": ["Macedonian"]},
+        "LBY": {"code": "LBY", "name": "Libya", "adjectives": ["Libyan"], "capitals": ["Tripoli"]},
+        "LBN": {"code": "LBN", "name": "Lebanon", "adjectives": ["Lebanese"]},
+        "KEN": {"code": "KEN", "name": "Kenya", "capitals": ["Nairobi"]},
+        "SDN": {"code": "SDN", "name": "Sudan", "adjectives": ["Sudanese"]},
+    },  # fmt: skip
+    places={"LBN": ("Tripoli",)},
+)
+
+
+@pytest.fixture(scope="module")
+def kin() -> Parser:
+    return Parser(ParseSettings(), KIN.phrases())
+
+
+def kin_codes(parser: Parser, text: str, gazetteer: Gazetteer = KIN) -> dict[str, str]:
+    parse = next(parser.parse([("a1", text)]))
+    return {m.text: m.actor_code for m in extract_actors(parse, gazetteer=gazetteer)}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Militants attacked a village in Sudan on Monday.", "Militants", "SDNREB"),
+        ("Police in Nairobi detained the suspects.", "Police", "KENCOP"),
+        ("Pakistan sent aid to China years after protesters burned its flag.", "protesters",
+         "---CVL"),
+        ("Sudanese troops shelled the town, killing protesters, officials in Nairobi said.",
+         "protesters", "---CVL"),
+        ("Russian police arrested protesters in Moscow.", "protesters", "---CVL"),
+    ],
+)  # fmt: skip
+def test_a_group_takes_only_the_country_its_own_clause_places_it_in(kin, text, name, code) -> None:
+    assert kin_codes(kin, text)[name] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Bosnian Serbs blocked the road to the airport.", "Bosnian Serbs", "BIHCVL"),
+        ("Ethnic Albanians in Macedonia staged a protest.", "Albanians", "MKDCVL"),
+        ("The Albanians of southern Serbia demanded autonomy.", "Albanians of southern Serbia",
+         "SRBCVL"),
+        ("Ethnic Albanian militants operating in Macedonia handed in their weapons.",
+         "Albanian militants", "MKDREB"),
+        ("Ethnic Albanians vowed to fight on.", "Albanians", "---CVL"),
+        ("Serbian troops met Albanian officials.", "Albanian officials", "ALBGOV"),
+    ],
+)  # fmt: skip
+def test_an_ethnic_group_is_coded_by_the_country_it_lives_in(kin, text, name, code) -> None:
+    assert kin_codes(kin, text)[name] == code
+
+
+def test_an_ethnic_group_adds_no_mention_of_its_kin_state(kin) -> None:
+    found = kin_codes(kin, "Ethnic Albanians in Macedonia staged a protest.")
+    assert "ALB" not in {code[:3] for code in found.values()}
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Militants clashed in Tripoli, the Lebanese port.",
+         {"Militants": "LBNREB", "Lebanese": "LBN"}),
+        ("Tripoli rejected the offer.", {"Tripoli": "LBY"}),
+    ],
+)  # fmt: skip
+def test_a_city_of_two_countries_is_read_by_the_country_in_context(kin, text, codes) -> None:
+    assert kin_codes(kin, text) == codes
+
+
+def test_a_prefix_agent_of_a_dictionaries_directory_beats_a_project_organisation() -> None:
+    orgs = (*GAZ.organisations, {"code": "NGOMSF", "name": "Doctors Without Borders",
+                                 "aliases": ["MSF"], "kind": "ngo", "country": "NGO"})  # fmt: skip
+    titles, groups = dict(GAZ.titles), dict(GAZ.groups)
+    agents = [AgentEntry("MSF", (), "NGO", True, "test:1"),
+              AgentEntry("diplomat", ("diplomats",), "GOV", False, "test:2")]  # fmt: skip
+    _add_agents(agents, titles, groups)
+    gaz = replace(GAZ, organisations=orgs, titles=titles, groups=groups,
+                  role_layers={"MSF": "d", "diplomat": "d", "diplomats": "d"})  # fmt: skip
+    parser = Parser(ParseSettings(), gaz.phrases())
+    assert kin_codes(parser, "An MSF Pakistan diplomat arrived in Moscow.", gaz) == {
+        "MSF Pakistan diplomat": "NGOPAKGOV",
+        "Moscow": "RUS",
+    }

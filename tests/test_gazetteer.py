@@ -85,3 +85,21 @@ def test_party_and_criminal_words(gaz, term: str, sector: str) -> None:
 def test_named_parties_are_pty(gaz) -> None:
     parties = {o["name"]: o["code"] for o in gaz.organisations if "PTY" in o.get("sectors", [])}
     assert parties["Bharatiya Janata Party"] == "INDPTY" and len(parties) > 20
+
+
+def test_a_place_that_is_a_country_name_is_dropped(gaz) -> None:
+    assert "The Us" not in gaz.places.get("USA", ())  # Phoenix lists it; it would hide "US"
+
+
+def test_countries_yaml_places_join_the_places_of_their_country(gaz) -> None:
+    assert "Tripoli" in gaz.places["LBN"] and "Tripoli" in gaz.countries["LBY"]["capitals"]
+
+
+def test_every_ethnonym_is_an_adjective_or_demonym_of_its_country(gaz) -> None:
+    stray = [
+        (code, word)
+        for code, e in gaz.countries.items()
+        for word in e.get("ethnonyms", ())
+        if word not in (*e.get("adjectives", ()), *e.get("demonyms", ()))
+    ]
+    assert stray == []

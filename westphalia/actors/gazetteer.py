@@ -8,8 +8,12 @@ Match keys say what a phrase stands for:
     o:N                            organisation or named group N (several may share a code)
     t:GOV                          a title of one person (foreign minister, General)
     g:MIL                          a group noun (troops, forces)
+    t:NGO~:d | g:GOV:u             a role word of the dictionaries directory (d) or the user's
+                                   dictionary (u): it wins a tie with the project's phrases
     pair                           "the two sides", "both countries"
-    c:PAK:place                    a city, province or state of PAK (Phoenix, pycountry)
+    c:PAK:place                    a city, province or state of PAK (Phoenix, pycountry, and
+                                   countries.yaml's `places`, which may name one place of several
+                                   countries: Tripoli is in Libya and in Lebanon)
     p:N                            known person N (people.yaml), valid in a date range
     u:N                            entry N of the user dictionary
     d | x                          an actor of a user-supplied CAMEO dictionary (d) or of the
@@ -191,6 +195,15 @@ class Gazetteer:
     places: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alpha-3 -> cities, states
     dictionary: ActorLayer = field(default_factory=ActorLayer)  # user-supplied CAMEO dictionaries
     phoenix: ActorLayer = field(default_factory=ActorLayer)  # packaged Phoenix actors
+    # Role words of a higher layer than the project's: term -> "u" (the user's dictionary) or
+    # "d" (the agents of a dictionaries directory); their keys say so, so they win ties.
+    role_layers: dict[str, str] = field(default_factory=dict)
+
+    def ethnonym(self, code: str, text: str) -> bool:
+        """Whether `text` names the nation of `code` as an ethnic group that also lives in other
+        countries ("Serbs", "Albanians"): countries.yaml's `ethnonyms`."""
+        words = self.countries.get(code, {}).get("ethnonyms", ())
+        return text.lower() in {e.lower() for e in words}
 
     def phrases(self) -> list[Phrase]:
         return list(_phrases(self))
@@ -250,11 +263,13 @@ def _phrases(g: Gazetteer) -> Iterator[Phrase]:
     for table, prefix in ((g.titles, "t"), (g.groups, "g")):
         for term, sector in table.items():
             exact = _is_acronym(term)
-            yield Phrase(f"{prefix}:{sector}", term, case_sensitive=exact)
+            layer = g.role_layers.get(term)
+            key = f"{prefix}:{sector}:{layer}" if layer else f"{prefix}:{sector}"
+            yield Phrase(key, term, case_sensitive=exact)
             plural = term + "s"
             regular = not exact and not term.endswith("s") and plural not in g.groups
             if prefix == "t" and regular and plural not in table:
-                yield Phrase(f"{prefix}:{sector}", plural, case_sensitive=False)  # "ministers"
+                yield Phrase(key, plural, case_sensitive=False)  # "ministers"
     for term in g.pair_nouns:
         yield Phrase("pair", term)
     for prefix, entries in (("u", g.user), ("p", g.people)):
@@ -324,9 +339,33 @@ def _bundled() -> Gazetteer:
         base,
         titles={**{t: s for t, s in titles.items() if t not in base.groups}, **base.titles},
         groups={**{t: s for t, s in groups.items() if t not in base.titles}, **base.groups},
-        places=places,
+        places=_merged_places(base.countries, places),
         phoenix=layer,
     )
+
+
+def _bare(name: str) -> str:
+    """A name's lookup key without a leading article: "The Us" -> "us"."""
+    return lookup_key(name.removeprefix("the ").removeprefix("The "))
+
+
+def _merged_places(
+    countries: dict[str, dict[str, Any]], places: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Phoenix's places with countries.yaml's `places` added, less any place that is a name of
+    a country (Phoenix lists "The Us" as a place of USA, which would hide the country)."""
+    names = {
+        _bare(n)
+        for entry in countries.values()
+        for n in [entry["name"], *entry.get("aliases", ()), *entry.get("adjectives", ())]
+    }
+    merged: dict[str, tuple[str, ...]] = {}
+    for code in sorted({*places, *(c for c, e in countries.items() if e.get("places"))}):
+        extra = tuple(countries.get(code, {}).get("places", ()))
+        kept = [n for n in (*places.get(code, ()), *extra) if _bare(n) not in names]
+        if kept:
+            merged[code] = tuple(dict.fromkeys(kept))
+    return merged
 
 
 def _phoenix() -> tuple[dict[str, tuple[str, ...]], ActorLayer, dict[str, str], dict[str, str]]:
@@ -357,16 +396,20 @@ def load_gazetteer(
     if user_dictionary is None and dictionaries is None:
         return base
     titles, groups = dict(base.titles), dict(base.groups)
-    layer = base.dictionary
+    layer, role_layers = base.dictionary, {}
     if dictionaries is not None:
         layer = dictionary_layer(dictionaries.actors)
         _add_agents(dictionaries.agents, titles, groups)
+        role_layers = {a.phrase: "d" for a in dictionaries.agents}
+        role_layers |= {p: "d" for a in dictionaries.agents for p in a.plurals}
     entries = tuple(load_user_dictionary(user_dictionary)) if user_dictionary is not None else ()
     for entry in entries:
         if entry.role:
             (titles if entry.name not in groups else groups)[entry.name] = entry.code
+            role_layers[entry.name] = "u"
     actors = tuple(e for e in entries if not e.role)
-    return replace(base, titles=titles, groups=groups, user=actors, dictionary=layer)
+    return replace(base, titles=titles, groups=groups, user=actors, dictionary=layer,
+                   role_layers=role_layers)  # fmt: skip
 
 
 def dictionary_layer(entries: Iterable[ActorEntry]) -> ActorLayer:

@@ -10,7 +10,11 @@
    is no actor); a known person keeps their gazetteer code, with the sector of an explicit
    title ("Senator X" -> LEG) and ELI once their office is over; a person with no country
    takes it from the document's earlier mentions of the same name, else from clear context;
-   a group noun with no country is `---` + sector.
+   a group noun with no country takes the one country its own clause places it in ("rebels
+   attacked a town in Sudan", "officials in Nairobi"), else is `---` + sector. An ethnic group
+   ("ethnic Albanians", "Bosnian Serbs", "the Albanians of Serbia") is coded by the country it
+   lives in, not by its kin state; a city named in two countries (Tripoli) is read as the one
+   whose country the document names elsewhere.
 4. Coreference: later mentions of a person's surname or full name, and "he"/"she" when
    exactly one person is in view, keep the person's code; "the two sides" resolves to the
    two countries of the recent sentences when there are exactly two.
@@ -18,10 +22,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..model import Mention, Span
 from ..parse import Parse, Token
@@ -34,6 +39,9 @@ _MODIFIER_DEPS = frozenset(
 _OF_PREPS = frozenset({"of"})  # "the foreign ministers of Turkey"
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Prepositions that place a group in a country ("rebels in Sudan"); "near", "outside" do not.
+_LOCATIVE = frozenset({"in", "inside", "within", "across", "throughout"})
+_ETHNIC = frozenset({"ethnic"})  # "ethnic Albanians": the word after names a people, not a state
 _PAIR_WINDOW = 3  # sentences searched for the two parties of "the two sides"
 _PRONOUN_WINDOW = 1  # earlier sentences searched for the antecedent of he/she
 _VIA = {
@@ -72,7 +80,7 @@ def extract_actors(
     """Every actor mention in `parse`, coded; see the module docstring."""
     units = _units(parse, gazetteer, published)
     groups = _groups(parse, units)
-    resolver = _Resolver(parse, gazetteer)
+    resolver = _Resolver(parse, gazetteer, units)
     for group in sorted(groups, key=lambda g: g[0].start):
         resolver.resolve(group)
     resolver.surnames()
@@ -83,14 +91,19 @@ def extract_actors(
 def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_Unit]:
     units: list[_Unit] = []
     taken: set[int] = set()
-    person_ents = [e for e in parse.entities if e.label == "PERSON"]
     candidates = [
         unit
         for match in parse.matches
         if (unit := _unit_from_key(match.key, match.start, match.end, gazetteer, published, parse))
     ]
-    # Longest first; on a tie the higher layer (_RANK), then a serving office-holder.
-    for unit in sorted(candidates, key=lambda u: (u.start - u.end, u.start, u.rank, u.former)):
+    person_ents = [
+        e for e in parse.entities if e.label == "PERSON" and not _all_countries(e, candidates)
+    ]
+    doubt = _doubtful_places(candidates)
+    # Longest first; on a tie a reading the document confirms, then the higher layer (_RANK),
+    # then a serving office-holder.
+    order = sorted(candidates, key=lambda u: (u.start - u.end, u.start, doubt(u), u.rank, u.former))
+    for unit in order:
         span = set(range(unit.start, unit.end))
         if span & taken or (
             unit.kind in ("country", "place")
@@ -105,6 +118,28 @@ def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_
     units += _persons(parse, units, taken, person_ents)
     units += _pair_phrases(parse, taken)
     return sorted(units, key=lambda u: u.start)
+
+
+def _all_countries(ent: Any, candidates: list[_Unit]) -> bool:
+    """A PERSON entity that is only country words ("Bosnian Serbs") names a people, not a person."""
+    covered = {i for u in candidates if u.kind == "country" for i in range(u.start, u.end)}
+    return all(i in covered for i in range(ent.start, ent.end))
+
+
+def _doubtful_places(candidates: list[_Unit]) -> Callable[[_Unit], int]:
+    """1 for the reading of a place name shared by two countries (Tripoli: Libya, Lebanon)
+    whose country the document does not name elsewhere, else 0."""
+    codes: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for u in candidates:
+        if u.kind in ("country", "place"):
+            codes[(u.start, u.end)].add(u.code)
+    settled = {code for found in codes.values() if len(found) == 1 for code in found}
+
+    def doubt(u: _Unit) -> int:
+        shared = len(codes.get((u.start, u.end), ())) > 1
+        return int(shared and u.kind in ("country", "place") and u.code not in settled)
+
+    return doubt
 
 
 def _pair_phrases(parse: Parse, taken: set[int]) -> list[_Unit]:
@@ -149,7 +184,9 @@ def _unit_from_key(
         org = g.organisations[int(rest)]
         return _Unit("org", start, end, org["code"], via="organisation", name=org["name"], rank=2)
     if kind in ("t", "g"):
-        return _Unit("title" if kind == "t" else "group", start, end, sector=rest, via="role")
+        sector, _, layer = rest.partition(":")  # "NGO~:d": an agent of a dictionaries directory
+        return _Unit("title" if kind == "t" else "group", start, end, sector=sector, via="role",
+                     rank=_RANK.get(layer, 4))  # fmt: skip
     if kind == "pair":
         return _Unit("pair", start, end, via="pair")
     if kind in ("d", "x"):
@@ -293,8 +330,10 @@ def _countries(group: list[_Unit], sector: str) -> list[_Unit]:
 
 
 def _combine(country: str, sector: str) -> str:
-    """Country + sector; a prefix agent's code ("NGO~") goes before the country."""
-    return sector[:-1] + country if sector.endswith("~") else country + sector
+    """Country + sector; a prefix agent's code goes before the country ("NGO~" -> NGOARN,
+    "NGO~GOV" -> NGOARNGOV)."""
+    prefix, _, rest = sector.rpartition("~")
+    return prefix + country + rest
 
 
 def _title(group: list[_Unit], person: _Unit) -> str:
@@ -317,8 +356,18 @@ def _titled(code: str, sector: str) -> str:
 class _Resolver:
     """Turns groups into mentions, in document order, keeping document-level memory."""
 
-    def __init__(self, parse: Parse, gazetteer: Gazetteer) -> None:
+    def __init__(self, parse: Parse, gazetteer: Gazetteer, units: list[_Unit]) -> None:
         self.parse, self.gazetteer = parse, gazetteer
+        self.country_at = {  # token -> the country of the country or place word there
+            i: u.code
+            for u in units
+            if u.kind in ("country", "place")
+            for i in range(u.start, u.end)
+        }
+        self.kids: dict[int, list[Token]] = defaultdict(list)
+        for token in parse.tokens:
+            if token.head != token.i:
+                self.kids[token.head].append(token)
         self.mentions: list[Mention] = []
         self.people: dict[str, str] = {}  # full name or surname -> code
         self.person_mentions: list[Mention] = []
@@ -327,6 +376,7 @@ class _Resolver:
         )  # document focus, for persons known only by title and name
 
     def resolve(self, group: list[_Unit]) -> None:
+        group = self._homes(group)
         kinds = {u.kind for u in group}
         if "pair" in kinds:
             self._pair(group)
@@ -343,14 +393,66 @@ class _Resolver:
                     self._add([unit], unit.code + unit.sector, unit.via, unit.name)
 
     def _sector(self, group: list[_Unit]) -> str:
+        """The sector of the role word nearest the head (the most specific), after the code of
+        a prefix agent if there is one ("MSF Arnor diplomat": "NGO~GOV")."""
         roles = [u for u in group if u.kind in ("title", "group")]
-        return roles[-1].sector if roles else ""  # the word nearest the head is the most specific
+        plain = [u.sector for u in roles if not u.sector.endswith("~")]
+        prefix = [u.sector for u in roles if u.sector.endswith("~")]
+        return (prefix[0] if prefix else "") + (plain[-1] if plain else "")
+
+    def _homes(self, group: list[_Unit]) -> list[_Unit]:
+        """`group` with an ethnic group's people-word replaced by the country it lives in: the
+        other country of the phrase ("Bosnian Serbs", "the Albanians of Serbia"), else the one
+        its clause places it in ("ethnic Albanians in Macedonia"), else `---`; sector CVL."""
+        countries = [u for u in group if u.kind == "country"]
+        people = [u for u in countries if self._ethnic(u)]
+        if not people:  # "Bosnian Serbs": a people-word after another country's word
+            people = [u for u in countries if self._kin(u, countries)]
+        if not people:
+            return group
+        homes = [u for u in countries if u not in people]
+        rest = [u for u in group if u not in people]
+        start, end = min(u.start for u in group), max(u.end for u in group)
+        if homes and len(rest) == len(homes):  # the phrase names a people and a country only
+            home = homes[0]
+            return [_Unit("country", start, end, home.code, "CVL", "ethnic", home.name)]
+        if homes:
+            return rest
+        here = self._located(group)
+        code = here.pop() if len(here) == 1 else UNKNOWN_COUNTRY
+        name = self.gazetteer.countries.get(code, {}).get("name", "")
+        home = _Unit("country", people[0].start, people[-1].end, code, "CVL", "ethnic", name)
+        return [*rest, home]
+
+    def _ethnic(self, unit: _Unit) -> bool:
+        """ "ethnic Albanians", "ethnic-Serb": the country word names a people."""
+        before = [t.text.lower() for t in self.parse.tokens[max(0, unit.start - 2) : unit.start]]
+        return bool(before) and (before[-1] in _ETHNIC or before[-2:] == ["ethnic", "-"])
+
+    def _kin(self, unit: _Unit, countries: list[_Unit]) -> bool:
+        """A people-word (an ethnonym of countries.yaml, or a demonym with "of X") that another
+        country of its phrase qualifies: "Bosnian Serbs", "the Albanians of southern Serbia"."""
+        text = _text(self.parse, unit.start, unit.end)
+        others = [u for u in countries if u.code != unit.code]
+        of = any(self._of(u, unit) for u in others)
+        before = any(u.end == unit.start for u in others)
+        return (of and unit.via == "demonym") or (
+            before and self.gazetteer.ethnonym(unit.code, text)
+        )
+
+    def _of(self, country: _Unit, unit: _Unit) -> bool:
+        """Whether `country` is the object of an "of" attached to `unit`'s words."""
+        token = _head_token(self.parse, country)
+        prep = self.parse.tokens[token.head]
+        return (
+            token.dep == "pobj" and prep.text.lower() == "of" and unit.start <= prep.head < unit.end
+        )
 
     def _role(self, group: list[_Unit]) -> None:
         sector = self._sector(group)
         countries = _countries(group, sector)
         if not countries:
-            here = self._free_countries(group[0])
+            here = self._located(group)
             if len(here) == 1:  # "rebels attacked a town in Sudan"
                 self._add(group, _combine(here.pop(), sector), "context", "")
             else:
@@ -375,7 +477,7 @@ class _Resolver:
         elif (known := self._known(person.name)) is not None:
             code, via = known, "coref"
         elif sector:
-            code, via = _combine(self._context(person), sector), "context"
+            code, via = _combine(self._context(group), sector), "context"
         else:
             return  # a person with no role and no country is not a political actor
         self._remember(person.name, code)
@@ -388,24 +490,57 @@ class _Resolver:
         self.people.setdefault(name, code)
         self.people.setdefault(name.split()[-1], code)
 
-    def _free_countries(self, unit: _Unit) -> set[str]:
-        """Countries named in the unit's sentence and not already held by an actor coded in it."""
-        sent = self.parse.tokens[unit.start].sent
-        held = {
+    def _located(self, group: list[_Unit]) -> set[str]:
+        """The countries the group's own clause places it in: after "in" (_LOCATIVE) on its
+        noun ("officials in Nairobi"), on a verb of which the noun is the subject ("guerrillas
+        operating in Macedonia"), or on the verb whose subject or object it is, on that verb's
+        object ("rebels attacked a town in Sudan") and on a clause under it ("killed 20 people
+        when they blew up a bus in Haifa"). A country of a clause above or beside the group's
+        ("..., relief officials in Nairobi said") is not the group's."""
+        head = self._head(group)
+        hosts = [head] + [t for t in self.kids[head.i] if t.dep in ("acl", "relcl")]
+        if head.dep in ("nsubj", "nsubjpass", "dobj"):
+            verb = self.parse.tokens[head.head]
+            hosts += [verb] + [t for t in self.kids[verb.i] if t.dep in ("dobj", "advcl")]
+        found = set()
+        for host in hosts:
+            for prep in self.kids[host.i]:
+                if prep.dep == "prep" and prep.text.lower() in _LOCATIVE:
+                    pobjs = [t for t in self.kids[prep.i] if t.dep == "pobj"]
+                    pobjs += [t for p in pobjs for t in self.kids[p.i] if t.dep == "conj"]
+                    found |= {c for pobj in pobjs if (c := self._country_in(pobj))}
+        return found - self._held(head)
+
+    def _held(self, token: Token) -> set[str]:
+        """Countries of the actors already coded in the token's sentence by a role or title
+        ("Russian police arrested students in Moscow": the students are not thereby Russian)."""
+        return {
             m.actor_code[:3]
             for m in self.mentions
-            if m.sentence_index == sent and m.resolved_by != "gazetteer"
+            if m.sentence_index == token.sent and m.resolved_by not in ("gazetteer", "metonym")
         }
-        named = {
-            m.key.split(":")[1] for m in self.parse.matches
-            if m.key.startswith("c:") and self.parse.tokens[m.start].sent == sent
-        }  # fmt: skip
-        return named - held
 
-    def _context(self, person: _Unit) -> str:
-        """The country of a person known by title and name only: the one free country of the
-        sentence (see `_free_countries`), else the document's main country."""
-        candidates = self._free_countries(person)
+    def _country_in(self, token: Token) -> str | None:
+        """The country of a place word, or of the "of X" after it ("in the north of Sudan")."""
+        if token.i in self.country_at:
+            return self.country_at[token.i]
+        for prep in self.kids[token.i]:
+            if prep.dep == "prep" and prep.text.lower() == "of":
+                for pobj in self.kids[prep.i]:
+                    if pobj.dep == "pobj" and pobj.i in self.country_at:
+                        return self.country_at[pobj.i]
+        return None
+
+    def _head(self, group: list[_Unit]) -> Token:
+        """The word of the group whose head lies outside it."""
+        inside = {i for u in group for i in range(u.start, u.end)}
+        heads = [_head_token(self.parse, u) for u in group]
+        return next((t for t in heads if t.head not in inside or t.head == t.i), heads[-1])
+
+    def _context(self, group: list[_Unit]) -> str:
+        """The country of a person known by title and name only: the one country their clause
+        places them in (see `_located`), else the document's main country."""
+        candidates = self._located(group)
         if len(candidates) == 1:
             return candidates.pop()
         top = self.countries.most_common(1)
