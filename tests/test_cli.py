@@ -3,12 +3,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from badinput import EXPECTED_REJECTIONS, SIZE_LIMIT, make_bad_input_dir
 
 from westphalia.resources import sample_corpus
+from westphalia.store import open_store
 
 
 def westphalia(
@@ -177,3 +180,67 @@ def test_eval_scores_a_gold_file_and_writes_predictions(tmp_path: Path) -> None:
         "id": "g1",
         "events": [{"source": "KEN", "target": "UGA", "code": "057", "plover": "AGREE"}],
     }
+
+
+HOLDER = """import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read")
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def _held(store: Path, mode: str) -> Iterator[str]:
+    """Another process holding `store` as an ingest ("write") or a serve ("read") does; yields
+    how E005 names it."""
+    (store.parent / "hold.py").write_text(HOLDER)
+    args = [sys.executable, "hold.py", store.name, mode]
+    proc = subprocess.Popen(args, cwd=store.parent, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "holding\n"
+        yield f"PID {proc.pid}: {Path(sys.executable).name} hold.py {store.name} {mode}"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _in_use(store: str, holder: str) -> str:
+    return (
+        f"error The store {store} is in use by another process ({holder}), most likely a "
+        "westphalia ingest (which holds it until it ends) or serve (until stopped). DuckDB lets "
+        "one process write a store, or several read it, not both at once. Wait for the ingest to "
+        "finish, stop the server (Ctrl-C), or work on a copy: cp "
+        f"{store} copy.duckdb, then pass --store copy.duckdb."
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stories", "--json"],
+        ["events", "--json"],
+        ["export", "--format", "jsonl", "--out", "events.jsonl"],
+    ],
+)
+def test_read_commands_share_the_store_with_a_reader(tmp_path: Path, command: list[str]) -> None:
+    open_store(tmp_path / "s.duckdb").close()
+    with _held(tmp_path / "s.duckdb", "read"):
+        result = westphalia(*command, "--store", "s.duckdb", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_read_command_while_an_ingest_writes_names_the_holder(tmp_path: Path) -> None:
+    open_store(tmp_path / "s.duckdb").close()
+    with _held(tmp_path / "s.duckdb", "write") as holder:
+        result = westphalia("stories", "--store", "s.duckdb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert " ".join(result.stderr.split()) == _in_use("s.duckdb", holder)
+
+
+def test_ingest_while_a_server_reads_names_the_holder(tmp_path: Path) -> None:
+    open_store(tmp_path / "s.duckdb").close()
+    (tmp_path / "a.txt").write_text("Talks resumed.")
+    with _held(tmp_path / "s.duckdb", "read") as holder:
+        result = westphalia("ingest", "a.txt", "--store", "s.duckdb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert " ".join(result.stderr.split()) == _in_use("s.duckdb", holder)

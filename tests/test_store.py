@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -46,3 +49,44 @@ def test_failed_batch_leaves_nothing(store) -> None:
         store.con.execute("INSERT INTO meta VALUES ('k', 'v')")  # primary key violation
     assert store.counts() == before
     assert store.query("SELECT * FROM meta WHERE key = 'k'") == []
+
+
+def _killed_run(path: Path) -> None:
+    """Start a run in another process and SIGKILL it, as a killed `westphalia ingest` would be."""
+    code = (
+        "import os, signal, sys\n"
+        "from westphalia.store import open_store\n"
+        "open_store(sys.argv[1]).start_run('killed', 'ingest')\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+
+
+def _statuses(store) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in store.query("SELECT id, status FROM runs")}
+
+
+def test_a_killed_run_is_marked_interrupted_when_the_next_run_starts(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    _killed_run(path)
+    with open_store(path) as store:
+        assert _statuses(store) == {"killed": "running"}
+        store.start_run("next", "ingest")
+        assert _statuses(store) == {"killed": "interrupted", "next": "running"}
+
+
+def test_a_live_run_of_this_process_stays_running(store) -> None:
+    store.start_run("first", "ingest")
+    store.start_run("second", "ingest")
+    assert _statuses(store) == {"first": "running", "second": "running"}
+
+
+def test_read_only_open_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    open_store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_migrations VALUES (999, 'future', now())")
+    con.close()
+    with pytest.raises(StoreError, match="schema version 999, newer than this westphalia"):
+        open_store(path, read_only=True)

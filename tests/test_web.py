@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def client(demo_store: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_store)) as c:
+    with TestClient(create_app(demo_store), base_url="http://127.0.0.1:8000") as c:
         yield c
 
 
@@ -56,6 +57,9 @@ def test_dyad_endpoint(client: TestClient) -> None:
         ("/api/events?start=2025-05-01&end=2025-01-01", 400, "E403"),
         ("/api/events?limit=0", 422, "E422"),
         ("/api/events?code=drop%20table", 422, "E422"),
+        ("/api/events?offset=9223372036854775808", 422, "E422"),  # 2**63 overflowed DuckDB: 500
+        ("/api/events?offset=1000000001", 422, "E422"),
+        ("/api/events?offset=-1", 422, "E422"),
         ("/api/events/ffffffff", 404, "E407"),
         ("/api/nothing-here", 404, "HTTP404"),
     ],
@@ -85,10 +89,67 @@ def test_article_has_text_and_event_spans(client: TestClient) -> None:
 
 def test_store_is_read_only(client: TestClient, demo_store: Path) -> None:
     assert client.post("/api/events").status_code == 405
-    assert (
-        client.app.state.con.execute("SELECT current_setting('access_mode')").fetchone()[0]
-        == "read_only"
+    settings = "current_setting('access_mode'), current_setting('enable_external_access')"
+    con = client.app.state.con
+    assert con.execute(f"SELECT {settings}").fetchone() == ("read_only", False)
+
+
+def test_responses_show_no_server_paths(client: TestClient, demo_store: Path) -> None:
+    health = client.get("/api/health")
+    event = client.get("/api/events", params={"limit": 1}).json()["events"][0]
+    article = client.get(f"/api/articles/{event['article_id']}")
+    assert health.json()["store"] == demo_store.name
+    assert "/" not in article.json()["source"] and article.json()["source"].endswith(".txt")
+    for response in (health, article):
+        assert str(demo_store.parent) not in response.text and "/tmp" not in response.text
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1"]
+)
+def test_local_host_names_are_served(client: TestClient, host: str) -> None:
+    assert client.get("/api/health", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""]
+)
+def test_other_host_names_are_refused(client: TestClient, host: str) -> None:
+    """A DNS-rebinding page (evil.example re-pointed at 127.0.0.1) cannot read the store."""
+    response = client.get("/api/health", headers={"Host": host})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "E409" and error["message"].startswith(
+        f"This server does not answer to the host name '{host.split(':')[0]}'"
     )
+
+
+def test_a_host_given_to_the_app_is_served(demo_store: Path) -> None:
+    app = create_app(demo_store, hosts=["westphalia.lan"])
+    with TestClient(app, base_url="http://westphalia.lan:8000") as other:
+        assert other.get("/api/health").status_code == 200
+        assert other.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/", "/static/app.js", "/api/health", "/api/nothing-here"])
+def test_security_headers_on_every_response(client: TestClient, url: str) -> None:
+    headers = client.get(url).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "no-referrer"
+    policy = dict(d.strip().split(" ", 1) for d in headers["content-security-policy"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in headers["content-security-policy"]
+
+
+def test_dashboard_has_no_inline_script_or_style() -> None:
+    """The CSP forbids them: everything lives in static/app.js and static/style.css."""
+    from westphalia.web.assets import STATIC
+
+    html = (STATIC / "index.html").read_text()
+    assert "<style" not in html and " style=" not in html
+    assert all("src=" in tag for tag in html.split("<script")[1:])
+    assert not re.search(r"\son[a-z]+=", html)
 
 
 def _free_port() -> int:
@@ -133,6 +194,7 @@ def test_dashboard_in_chromium(server: str) -> None:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP
         page.goto(server + "/")
         page.wait_for_selector("#network canvas")
         assert page.evaluate("window.westphaliaNetwork.nodes().length") > 10
@@ -154,4 +216,4 @@ def test_dashboard_in_chromium(server: str) -> None:
         ).all_inner_texts()
         browser.close()
     assert codes and all(c.startswith("062") for c in codes)
-    assert errors == []
+    assert errors == [], "\n".join(errors)

@@ -596,6 +596,13 @@ def serve(
         str, typer.Option(help="Address to bind; anything but 127.0.0.1 exposes the store.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another host name clients use to reach it (repeatable); others are refused.",
+        ),
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -609,17 +616,13 @@ def serve(
             f"The web dashboard needs the web extra ({e.name} is missing): pip install 'westphalia[web]'"
         ) from e
     path = _settings(config, set_, store__path=store).store.path
-    if not path.exists():
-        _open_existing(path)  # raises: no store there yet
-    with open_store(path, read_only=True) as db:
-        current = db.schema_version() >= SCHEMA_VERSION
-    if not current:
-        _open_existing(path).close()  # migrate an older store once, then serve it read-only
+    _open_existing(path).close()  # exists, migrated if older: then served read-only
     check_assets()
     err.print(
         f"westphalia: serving {path} on http://{host}:{port}/ (Ctrl-C stops)", highlight=False
     )
-    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+    dashboard = create_app(path, hosts=[host, *(allow_host or [])])
+    uvicorn.run(dashboard, host=host, port=port, log_level="warning")
 
 
 def _existing_store(config: Path | None, overrides: list[str] | None, path: Path | None) -> Store:
@@ -628,8 +631,15 @@ def _existing_store(config: Path | None, overrides: list[str] | None, path: Path
 
 
 def _open_existing(path: Path) -> Store:
+    """The store at `path`, read-only (so it can be read while `serve` or other readers hold
+    it); a store older than this westphalia is migrated once first."""
     if not path.exists():
         raise FatalError(
             f"No store at {path}. Run `westphalia ingest PATH --store {path}` first, or pass --store."
         )
-    return open_store(path)
+    db = open_store(path, read_only=True)
+    if db.schema_version() < SCHEMA_VERSION:
+        db.close()
+        open_store(path).close()
+        db = open_store(path, read_only=True)
+    return db

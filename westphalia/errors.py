@@ -22,6 +22,12 @@ class Errors:
     E002 = "Cannot open the store {path}: {reason}. Pass --store with a writable path."
     E003 = "The store {path} has schema version {found}, newer than this westphalia ({known}). Upgrade westphalia."
     E004 = "Cannot read the settings file {path}: {reason}."
+    E005 = (
+        "The store {path} is in use by another process ({holder}), most likely a westphalia ingest "
+        "(which holds it until it ends) or serve (until stopped). DuckDB lets one process write a "
+        "store, or several read it, not both at once. Wait for the ingest to finish, stop the "
+        "server (Ctrl-C), or work on a copy: cp {path} copy.duckdb, then pass --store copy.duckdb."
+    )
     E101 = "Cannot read {source}: {reason}. Check that the path exists and is readable."
     E102 = "{source} looks binary ({reason}), not text. Remove it or narrow --include."
     E103 = (
@@ -62,6 +68,10 @@ class Errors:
     E406 = "The dashboard's front-end libraries are not installed in {path}. Run: npm ci --prefix {prefix}"
     E407 = "No {what} with id '{id}' in the store. Ids are shown by westphalia events and westphalia stories; a unique prefix is enough."
     E408 = "Unknown domain '{domain}'. Choose one of: {choices}."
+    E409 = (
+        "This server does not answer to the host name '{host}' (it answers to {allowed}). "
+        "Open it by one of those names, or start it with --host NAME or --allow-host NAME."
+    )
     E901 = "Internal error while processing {source} in stage {stage}: {reason}. Please report it with the detail below."
 
 
@@ -81,6 +91,12 @@ class ConfigError(FatalError):
 
 class StoreError(FatalError):
     code = "E002"
+
+
+class StoreInUseError(StoreError):
+    """Another process holds the store's lock (an ingest writing, or readers while we write)."""
+
+    code = "E005"
 
 
 class QueryError(WestphaliaError):

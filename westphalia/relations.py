@@ -105,7 +105,10 @@ class Relations:
         return analyze.network(self.store, start=start, end=end)
 
     def sql(self, query: str, params: list[Any] | tuple[Any, ...] = ()) -> pd.DataFrame:
-        """Run a read-only SQL query with `?` parameters; the result as a DataFrame."""
+        """Run a read-only SQL query with `?` parameters; the result as a DataFrame.
+
+        The store is all it can reach: writes, files (COPY, read_csv, ATTACH), extensions and
+        SET fail with QueryError E402 (store.READ_ONLY_CONFIG)."""
         try:
             return self.store.con.execute(query, list(params)).df()
         except duckdb.Error as e:

@@ -7,6 +7,8 @@ any moment leaves a consistent store and its rerun completes it without duplicat
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,7 +21,7 @@ import pyarrow as pa
 
 from .config import DedupeSettings
 from .dedupe import SHINGLE_HASH, Assignment, DedupeIndex, Match, signature, text_minhash
-from .errors import Errors, StoreError
+from .errors import Errors, StoreError, StoreInUseError
 from .model import Actor, Article, Event, Mention, Quote, Rejection, Sentence, Story
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -111,10 +113,26 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE quotes ADD COLUMN text VARCHAR;
         """,
     ),
+    (
+        5,
+        "runs record the process that started them",
+        "ALTER TABLE runs ADD COLUMN pid INTEGER;",
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LEAD_CHARS = 100  # text shown for a story whose canonical article has no title
 _DEDUPE_META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if these match
+# Every read-only connection: no files, network or extensions beyond the store itself, and no SET
+# to undo that. Passed at connect time, so no statement runs before they hold; DuckDB applies
+# lock_configuration last (checked in tests/test_api.py: each probe fails with E402).
+READ_ONLY_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "enable_external_access": False,
+    "lock_configuration": True,
+}
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
+HOLDER_CHARS = 120  # of the holder's command line shown in E005
 
 
 def _now() -> datetime:
@@ -168,7 +186,11 @@ class Store:
     # --- schema -------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        """The last migration applied (0 for a database westphalia has not set up)."""
+        try:
+            row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        except duckdb.CatalogException:
+            return 0
         return int(row[0]) if row and row[0] is not None else 0
 
     def _migrate(self) -> None:
@@ -192,9 +214,22 @@ class Store:
     # --- runs ---------------------------------------------------------------------------
 
     def start_run(self, run_id: str, command: str) -> None:
-        self.con.execute(
-            "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', NULL)", [run_id, command, _now()]
-        )
+        """Record a run; earlier runs still `running` from other processes died (SIGKILL, power
+        loss) and are marked `interrupted`: holding the write lock, this process is the only
+        live writer. Runs of this process may still be live (another thread) and stay as they are.
+        """
+        pid = os.getpid()
+        with self.transaction():
+            self.con.execute(
+                "UPDATE runs SET status = 'interrupted' "
+                "WHERE status = 'running' AND (pid IS NULL OR pid <> ?)",
+                [pid],
+            )
+            self.con.execute(
+                "INSERT INTO runs BY NAME SELECT ? AS id, ? AS command, ? AS started_at, "
+                "'running' AS status, ? AS pid",
+                [run_id, command, _now(), pid],
+            )
 
     def finish_run(self, run_id: str, summary: dict[str, Any], *, status: str) -> None:
         self.con.execute(
@@ -428,16 +463,41 @@ def event_where(
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:
-    """Open (creating and migrating if needed) the store at `path`."""
+    """Open (creating and migrating if needed) the store at `path`.
+
+    `read_only` opens an existing store as it is (READ_ONLY_CONFIG: no file, network or extension
+    access), sharing it with other readers such as `westphalia serve`. Raises StoreInUseError
+    (E005) when another process holds a conflicting lock, StoreError (E002/E003) otherwise.
+    """
     path = Path(path)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(
+            str(path), read_only=read_only, config=READ_ONLY_CONFIG if read_only else {}
+        )
     except (duckdb.Error, OSError) as e:
-        raise StoreError(Errors.E002.format(path=path, reason=str(e).splitlines()[0])) from e
+        reason = str(e).splitlines()[0]
+        holder = _LOCK_HOLDER.search(reason)
+        if holder:
+            described = _describe_process(int(holder["pid"]), holder["exe"])
+            raise StoreInUseError(Errors.E005.format(path=path, holder=described)) from e
+        raise StoreError(Errors.E002.format(path=path, reason=reason)) from e
     store = Store(con, path)
     if not read_only:
         store._migrate()
+    elif (found := store.schema_version()) > SCHEMA_VERSION:
+        store.close()
+        raise StoreError(Errors.E003.format(path=path, found=found, known=SCHEMA_VERSION))
     return store
+
+
+def _describe_process(pid: int, exe: str) -> str:
+    """'PID 123: python -m westphalia ingest corpus' (the command line from /proc where there is one)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+    except OSError:
+        return f"PID {pid}: {exe}"
+    command = " ".join([Path(os.fsdecode(argv[0])).name, *map(os.fsdecode, argv[1:])])
+    return f"PID {pid}: {command[:HOLDER_CHARS]}"
 
 
 def _article_rows(batch: Batch, now: datetime) -> pa.Table:

@@ -1,30 +1,48 @@
 """The web dashboard and its JSON API: a thin shell over analyze and the store.
 
-Read-only: the store is opened read-only and every query is parametrised. Every error, from a
+Read-only: the store is opened read-only (no file, network or extension access either) and every
+query is parametrised. It answers only to the host names it is served under (a DNS-rebinding page
+gets E409) and sends a Content-Security-Policy that allows no inline script. Every error, from a
 bad parameter to a bug, answers with one envelope: {"error": {"status", "code", "message"}}.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-import duckdb
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__, analyze
 from ..errors import Errors, QueryError, StoreError
-from ..store import Store
+from ..store import Store, open_store
 from .assets import NODE_MODULES, STATIC, VENDOR, missing_assets
 
 MAX_ROWS = 1000  # events per API page
+MAX_OFFSET = (
+    10**9
+)  # a billion events, past any store; DuckDB's OFFSET is a BIGINT (2**63: HTTP 500)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")  # always answered, whatever --host binds
+MAX_HOST_CHARS = 100  # of a refused Host header echoed in E409
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 NOT_FOUND = {"E401", "E407"}  # query errors that mean "no such thing" (404) rather than 400
 
 
@@ -35,22 +53,58 @@ def check_assets() -> None:
         raise StoreError(Errors.E406.format(path=missing[0], prefix=NODE_MODULES.parent))
 
 
-def create_app(store_path: Path) -> FastAPI:
-    """The dashboard and API over the store at `store_path` (opened read-only)."""
-    try:
-        con = duckdb.connect(str(store_path), read_only=True)
-    except duckdb.Error as e:
-        raise StoreError(Errors.E002.format(path=store_path, reason=str(e).splitlines()[0])) from e
+def create_app(store_path: Path, *, hosts: Iterable[str] = ()) -> FastAPI:
+    """The dashboard and API over the store at `store_path` (opened read-only), answering to the
+    host names in LOCAL_HOSTS and `hosts` (the address it is bound to, and any other names)."""
+    store = open_store(store_path, read_only=True)
     app = FastAPI(
         title="westphalia", version=__version__, docs_url=None, redoc_url=None,
         description="Read-only API over a westphalia event store: events, dyads, the alignment network.",
     )  # fmt: skip
 
-    app.state.con, app.state.store_path = con, store_path
+    app.state.con, app.state.store_path = store.con, store_path
     _errors(app)
     _routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(_Guard, hosts=[*LOCAL_HOSTS, *hosts])
     return app
+
+
+class _Guard:
+    """Refuses requests whose Host header is not an allowed name (DNS rebinding: a page on
+    evil.example re-pointed at 127.0.0.1 sends Host: evil.example) and adds SECURITY_HEADERS
+    to every response."""
+
+    def __init__(self, app: ASGIApp, *, hosts: Iterable[str]) -> None:
+        self.app = app
+        self.hosts = {_host_name(h) for h in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(SECURITY_HEADERS)
+            await send(message)
+
+        host = _host_name(Headers(scope=scope).get("host", ""))
+        if host in self.hosts:
+            await self.app(scope, receive, send_secured)
+            return
+        allowed = ", ".join(sorted(self.hosts))
+        message = Errors.E409.format(host=host[:MAX_HOST_CHARS], allowed=allowed)
+        await _envelope(400, "E409", message)(scope, receive, send_secured)
+
+
+def _host_name(header: str) -> str:
+    """'[::1]:8000' -> '::1', 'LocalHost:80' -> 'localhost', 'example.org.' -> 'example.org'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    name = header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+    return name.rstrip(".")
 
 
 def _envelope(status: int, code: str, message: str, detail: Any = None) -> JSONResponse:
@@ -113,7 +167,7 @@ def _routes(app: FastAPI) -> None:
     @app.get("/api/health", tags=["store"])
     def health(s: Db) -> dict[str, Any]:
         """Liveness, and what the store holds."""
-        return {"status": "ok", "store": str(s.path), "version": __version__, **s.counts(),
+        return {"status": "ok", "store": s.path.name, "version": __version__, **s.counts(),
                 "events": s.query("SELECT count(*) AS n FROM events")[0]["n"]}  # fmt: skip
 
     @app.get("/api/network", tags=["analysis"])
@@ -134,7 +188,7 @@ def _routes(app: FastAPI) -> None:
         root: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
         domain: str | None = None, start: Day = None, end: Day = None,
         q: Annotated[str | None, Query(description="Words in the evidence sentence")] = None,
-        limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 200, offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 200, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:  # fmt: skip
         """Events by actor (either side), source, target, CAMEO code or root, domain and date."""
         analyze.check_window(start, end)
@@ -158,7 +212,7 @@ def _routes(app: FastAPI) -> None:
         found = analyze.article(s, article_id)
         if found is None:
             raise QueryError("E407", what="article", id=article_id)
-        return jsonable_encoder(found)
+        return jsonable_encoder({**found, "source": Path(found["source"]).name})  # no server paths
 
     @app.get("/api/actors", tags=["store"])
     def actors(s: Db, q: str | None = None) -> dict[str, Any]:
