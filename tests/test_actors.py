@@ -367,3 +367,8 @@ def test_a_prefix_agent_of_a_dictionaries_directory_beats_a_project_organisation
         "MSF Pakistan diplomat": "NGOPAKGOV",
         "Moscow": "RUS",
     }
+
+
+def test_an_organisation_qualifying_a_country_leaves_the_country_the_actor(parser) -> None:
+    found = mentions(parser, "IAEA member Pakistan rejected the report on Friday.")
+    assert ("IAEA member Pakistan", "PAK", "gazetteer") in found

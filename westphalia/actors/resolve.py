@@ -384,7 +384,9 @@ class _Resolver:
             self._person(group)
         elif kinds & {"org", "user"}:
             unit = next(u for u in group if u.kind in ("org", "user"))
-            self._add(group, unit.code, unit.via, unit.name)
+            if (head := self._head_unit(group)).kind == "country" and head.via == "gazetteer":
+                unit = head  # "NATO-member Norway", "EU member Poland": the country acts
+            self._add(group, unit.code + unit.sector, unit.via, unit.name)
         elif kinds & {"title", "group"}:
             self._role(group)
         else:
@@ -532,10 +534,27 @@ class _Resolver:
         return None
 
     def _head(self, group: list[_Unit]) -> Token:
-        """The word of the group whose head lies outside it."""
+        """The word of the group that no other word of it governs ("NATO-member Norway":
+        Norway, which governs "member" and through it NATO)."""
         inside = {i for u in group for i in range(u.start, u.end)}
         heads = [_head_token(self.parse, u) for u in group]
-        return next((t for t in heads if t.head not in inside or t.head == t.i), heads[-1])
+        return next((t for t in heads if not self._governed(t, inside)), heads[-1])
+
+    def _governed(self, token: Token, inside: set[int]) -> bool:
+        """Whether a word of `inside` is above `token` in the tree (within a noun phrase's
+        depth)."""
+        for _ in range(8):
+            if token.head == token.i:
+                return False
+            token = self.parse.tokens[token.head]
+            if token.i in inside:
+                return True
+        return False
+
+    def _head_unit(self, group: list[_Unit]) -> _Unit:
+        """The unit holding the group's head word (see `_head`)."""
+        head = self._head(group).i
+        return next(u for u in group if u.start <= head < u.end)
 
     def _context(self, group: list[_Unit]) -> str:
         """The country of a person known by title and name only: the one country their clause
