@@ -4,7 +4,8 @@ Usage:
     .venv/bin/python benchmarks/load.py --synthetic 400 --clients 20 --seconds 5
 
 Builds a store in a temporary folder (not timed) from `--synthetic` generated articles
-(westphalia.synthetic) or the first `--limit` records of a JSONL `--corpus`, starts
+(westphalia.synthetic) or the first `--limit` records of a JSONL `--corpus` (or serves an
+existing `--store`), starts
 `westphalia serve` on it in a subprocess, then runs, in this one asyncio process:
   per endpoint  `--clients` concurrent clients (one keep-alive connection each) request that
                 endpoint back to back for `--seconds`: requests/s, p50 and p99 latency, errors;
@@ -50,20 +51,19 @@ class Tally:
 
 
 def _build_store(directory: Path, args: argparse.Namespace) -> Path:
-    from westphalia import load_settings, open_store, run
+    """Ingest the articles with `westphalia ingest`, as a user would."""
     from westphalia.synthetic import synthetic_articles
 
-    source = directory / "articles.jsonl"
+    source, store = directory / "articles.jsonl", directory / "load.duckdb"
     if args.corpus:
         with args.corpus.open() as src, source.open("w") as dst:
             dst.writelines(islice(src, args.limit))
     else:
         records = synthetic_articles(args.synthetic, seed=7)
         source.write_text("".join(json.dumps(r) + "\n" for r in records))
-    settings = load_settings(env={}, values={"store.path": directory / "load.duckdb"})
-    with open_store(settings.store.path) as store:
-        run([source], settings=settings, store=store)
-    return settings.store.path
+    ingest = [sys.executable, "-m", "westphalia", "ingest", str(source), "--store", str(store)]
+    subprocess.run([*ingest, "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    return store
 
 
 def _free_port() -> int:
@@ -192,17 +192,19 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=400, help="generated articles to ingest")
     parser.add_argument("--corpus", type=Path, help="JSONL with a text field, instead")
     parser.add_argument("--limit", type=int, default=1000, help="records of --corpus to ingest")
+    parser.add_argument("--store", type=Path, help="serve this store instead of building one")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each phase")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        store = _build_store(Path(tmp), args)
+        store = args.store or _build_store(Path(tmp), args)
         port = _free_port()
         proc = _serve(store, port)
         try:
             base = f"http://127.0.0.1:{port}"
-            events = httpx.get(base + "/api/health").json()["events"]
-            print(f"store: {events:,} events; server: westphalia serve (one uvicorn worker)")
+            health = httpx.get(base + "/api/health").json()
+            print(f"store: {health['articles']:,} articles, {health['events']:,} events; "
+                  "server: westphalia serve (one uvicorn worker)")  # fmt: skip
             code = asyncio.run(_measure(base, args))
         finally:
             proc.terminate()
