@@ -316,3 +316,8 @@ def test_a_blockade_imposed_in_a_place_targets_the_place(parser) -> None:
 def test_conjoined_groups_share_their_place(parser) -> None:
     found = code(parser, "Officials and troops in Pakistan shelled Russian positions.")
     assert sorted(found) == [("PAKGOV", "RUS", "190"), ("PAKMIL", "RUS", "190")]
+
+
+def test_the_nearest_speaker_above_a_reported_deed_is_the_accuser(parser) -> None:
+    found = code(parser, "Pakistan said that China said that Russia attacked the United States.")
+    assert found == [("CHN", "RUS", "112")]

@@ -57,3 +57,20 @@ def test_places_merely_mentioned_are_not_locations(parser) -> None:
     parse, mentions = analyse(parser, "China praised Pakistan, which borders Russia.")
     events = extract_events(parse, mentions, lexicon=LEX, story_id="s")
     assert events and all(e.location is None for e in events)
+
+
+def test_nested_reported_speech_gives_each_clause_and_its_speaker(parser) -> None:
+    parse, mentions = analyse(
+        parser, "Pakistan said that China said that Russian officials were ready for talks."
+    )
+    quotes = [(q.speaker_code, q.text) for q in extract_quotes(parse, mentions)]
+    assert quotes == [
+        ("PAK", "China said that Russian officials were ready for talks"),
+        ("CHN", "Russian officials were ready for talks"),
+    ]
+
+
+def test_an_indirect_quote_inside_a_direct_one_is_not_repeated(parser) -> None:
+    parse, mentions = analyse(parser, 'China said: "Russia said that the talks were useful." ')
+    quotes = extract_quotes(parse, mentions)
+    assert [q.direct for q in quotes] == [True]

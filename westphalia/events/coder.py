@@ -49,7 +49,11 @@ _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
 _VISIT = "042"  # "arrived in X"
 _OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X", "the people of X"
+_CLAUSE_DEPTH = 12  # dependency paths inside one reported clause are short
 _PROTEST = "14"
+_PURPOSE_DEPTH = (
+    4  # "rioted (advcl) calling (acl) for (prep) ...": the demand sits near its protest
+)
 _THREAT = "13"
 _DEMAND_ROOTS = frozenset({"02", "10"})  # what a protest can be for: an appeal, a demand
 
@@ -211,25 +215,43 @@ _DEED_RULES = frozenset({"verb", "verb+object", "noun"})
 def _accusations(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
     """Reported speech. The attribution ("..., police said") is not an event: the reported
     event is coded. But a speaker who reports, before the clause, a violent deed of another
-    actor ("X said Y attacked Z") accuses Y (112), and the deed is not asserted as fact."""
-    out = list(hits)
+    actor ("X said Y attacked Z") accuses Y (112), and the deed is not asserted as fact. The
+    nearest reporting clause above the deed decides; each hit walks up its own short path, so
+    the cost is linear in the number of hits."""
+    reported: dict[int, tuple[Token, list[Mention]]] = {}  # clause head -> speech verb, speakers
     for verb in actors.parse.tokens:
         if verb.pos != "VERB" or actors.lemma(verb) not in actors.sem.speech_verbs:
             continue
         speakers = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
         speakers = [m for m in speakers if _known_country(m)]
         for clause in actors.kids(verb, "ccomp"):
-            if not speakers or clause.i < verb.i:
-                continue
-            for hit in [h for h in out if _governed_by(actors.parse, h.trigger[0], clause.i)]:
-                accused = [
-                    m for m in hit.sources if _known_country(m) and not _same_side(m, speakers)
-                ]
-                if hit.rule in _DEED_RULES and hit.pattern.code[:2] in _ACCUSABLE_ROOTS and accused:
-                    out.remove(hit)
-                    out.append(_Hit(Pattern(ACCUSATION, (verb.lemma.lower(),)), (verb.i, verb.i + 1),
-                                    tuple(speakers), tuple(accused), "accusation"))  # fmt: skip
+            if speakers and clause.i > verb.i:
+                reported[clause.i] = (verb, speakers)
+    if not reported:
+        return hits
+    out = []
+    for hit in hits:
+        if hit.rule in _DEED_RULES and hit.pattern.code[:2] in _ACCUSABLE_ROOTS:
+            hit = _accused(hit, reported, actors)
+        out.append(hit)
     return out
+
+
+def _accused(hit: _Hit, reported: dict[int, tuple[Token, list[Mention]]], actors: _Actors) -> _Hit:
+    """The deed as an accusation by the nearest speaker above it who is not on the doer's side;
+    the deed itself when there is none."""
+    tokens, i = actors.parse.tokens, hit.trigger[0]
+    for _ in range(_CLAUSE_DEPTH):
+        if i in reported:
+            verb, speakers = reported[i]
+            accused = [m for m in hit.sources if _known_country(m) and not _same_side(m, speakers)]
+            if accused:
+                return _Hit(Pattern(ACCUSATION, (verb.lemma.lower(),)), (verb.i, verb.i + 1),
+                            tuple(speakers), tuple(accused), "accusation")  # fmt: skip
+        if tokens[i].head == i:
+            break
+        i = tokens[i].head
+    return hit
 
 
 def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
@@ -237,25 +259,38 @@ def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
     calling for the removal of X", "blocked roads to press demands on X's government"), is a
     protest against the one the demand is made of, refined by the change demanded (14x1
     leadership, 14x2 policy, 14x3 rights, 14x4 institutions); the demand is no second event."""
-    out = list(hits)
-    for protest in hits:
-        if protest.pattern.code[:2] != _PROTEST or protest.targets or not protest.sources:
+    protests = {  # the protest verb's token -> the protest's index in `hits`
+        h.trigger[1] - 1: n
+        for n, h in enumerate(hits)
+        if h.pattern.code[:2] == _PROTEST and not h.targets and h.sources
+    }
+    if not protests:
+        return hits
+    out: list[_Hit | None] = list(hits)
+    tokens = actors.parse.tokens
+    for n, demand in enumerate(hits):
+        if demand.pattern.code[:2] not in _DEMAND_ROOTS or not demand.targets:
             continue
-        verb = protest.trigger[1] - 1
-        for demand in out:
-            purpose = demand.pattern.code[:2] in _DEMAND_ROOTS and demand.targets
-            if not purpose or not _governed_by(actors.parse, demand.trigger[0], verb, depth=4):
-                continue
-            code = protest.pattern.code[:3]
-            kind = _change_kind(demand, actors)
-            if kind and code + kind in ontology():
-                code += kind
-            out.remove(demand)
-            out[out.index(protest)] = replace(
-                protest, pattern=replace(protest.pattern, code=code), targets=demand.targets
-            )
-            break
-    return out
+        i = demand.trigger[0]
+        for _ in range(_PURPOSE_DEPTH):  # up from the demand to the protest it is the aim of
+            if i in protests and i != demand.trigger[0]:
+                break
+            if tokens[i].head == i:
+                i = -1
+                break
+            i = tokens[i].head
+        k = protests.pop(i, None) if i in protests else None
+        if k is None:
+            continue
+        protest = hits[k]
+        code, kind = protest.pattern.code[:3], _change_kind(demand, actors)
+        if kind and code + kind in ontology():
+            code += kind
+        out[k] = replace(
+            protest, pattern=replace(protest.pattern, code=code), targets=demand.targets
+        )
+        out[n] = None
+    return [h for h in out if h is not None]
 
 
 def _change_kind(demand: _Hit, actors: _Actors) -> str:
@@ -904,8 +939,8 @@ def _when(parse: Parse, trigger: Token, published: date | None) -> tuple[date | 
     return (published, PUBLICATION) if published else (None, UNKNOWN)
 
 
-def _governed_by(parse: Parse, i: int, head: int, *, depth: int = 12) -> bool:
-    for _ in range(depth):  # dependency paths in one clause are short
+def _governed_by(parse: Parse, i: int, head: int, *, depth: int = _CLAUSE_DEPTH) -> bool:
+    for _ in range(depth):
         if i == head:
             return True
         if parse.tokens[i].head == i:
