@@ -43,3 +43,16 @@ def make_bad_input_dir(root: Path) -> Path:
     (root / "gone.txt").symlink_to(root / "does-not-exist.txt")
     (root / "huge.txt").write_text("Talks continued. " * (SIZE_LIMIT // 17 + 10))
     return root
+
+
+class NoAnnotator:
+    """Stands in for pipeline._Annotator: no spaCy, no coding (tests of ingest and store)."""
+
+    def __init__(self, settings: object) -> None:
+        self.parser = self
+
+    def annotate(self, fresh: object, batch: object, *, strict: bool) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -201,3 +202,128 @@ def test_over_long_jsonl_line_is_rejected_and_the_next_line_read(tmp_path: Path)
     error, article = items(path, IngestSettings(max_record_bytes=100))
     assert isinstance(error, InputError) and error.code == "E114" and error.locator == "1"
     assert isinstance(article, Article) and article.raw_text == "ok"
+
+
+def _gzip_feed(n: int) -> bytes:
+    return gzip.compress(
+        b"".join(json.dumps({"text": f"Item {i}."}).encode() + b"\n" for i in range(n))
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("u16.txt", b"\xff\xfeA\x00\x00\xdc", [("E120", "")]),  # BOM, then a lone surrogate
+        ("plain.jsonl.gz", b'{"text": "not compressed"}\n', [("E118", "")]),
+        ("flipped.jsonl.gz", _gzip_feed(3)[:20] + b"\xff" * 8 + _gzip_feed(3)[28:], [("E118", "")]),
+        ("empty.jsonl", b"", [("E104", "")]),
+        ("blank.jsonl", b"\n  \n", [("E104", "")]),
+        ("empty.jsonl.gz", gzip.compress(b""), [("E104", "")]),
+        ("zero.txt.gz", b"", [("E104", "")]),
+        ("empty.csv", b"", [("E104", "")]),
+        ("latin1.csv", b"id,text\n1,caf\xe9 talks\n2,Peru talks\n", [("E112", "2"), ("ok", "3")]),
+        ("latin1-head.csv", b"id,t\xe9xt\n1,Peru talks\n", [("E122", "1")]),
+        ("open.csv", b'id,text\n1,Peru talks\n2,"unclosed\n3,Chile talks\n', [("ok", "2"), ("E121", "3")]),
+        ("cells.csv", b"id,text\n1,Peru talks,extra\n\n2\n", [("ok", "2"), ("E108", "4")]),
+    ],
+)  # fmt: skip
+def test_hostile_files_are_rejections_and_the_good_items_are_read(
+    tmp_path: Path, name: str, data: bytes, expected: list[tuple[str, str]]
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    found = [("ok" if isinstance(i, Article) else i.code, i.locator) for i in items(path)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("latin1.csv", b"id,text\n1,caf\xe9\n", "{p} line 2: not valid UTF-8 (invalid continuation "
+         "byte). Re-encode the file as UTF-8."),
+        ("latin1-head.csv", b"id,t\xe9xt\n1,x\n", "{p}: cannot read the CSV header row (not valid "
+         "UTF-8: invalid continuation byte), so no row was read. Fix the first line (UTF-8, one "
+         "name per column) and ingest the file again."),
+        ("open.csv", b'id,text\n1,"a\n2,b\n3,c\n', "{p} row 2: a quoted field opened in this row is "
+         "never closed, so lines 2-4 were read as one field and none of them was ingested. Close "
+         "the quote and ingest the file again."),
+        ("plain.txt.gz", b"plain", "{p}: the gzip data is corrupt or cut short (Not a gzipped file "
+         "(b'pl')); nothing was read from it. Recompress or download the file again."),
+        ("u16.txt", b"\xfe\xff\xdc\x00", "{p} starts with a UTF-16 byte-order mark but is not valid "
+         "UTF-16 (illegal encoding). Re-encode the file as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)."),
+        ("deep.jsonl", b'{"a":' * 1200 + b"1" + b"}" * 1200 + b"\n", "{p} line 1: the JSON is nested "
+         "too deeply to read (maximum recursion depth exceeded while decoding a JSON object from a "
+         "unicode string). Flatten that record or delete that line; the other lines were read."),
+        ("int.jsonl", b'{"n": ' + b"1" * 4400 + b"}\n", "{p} line 1: a JSON number is too long to "
+         "read (Exceeds the limit (4300 digits) for integer string conversion: value has 4400 "
+         "digits). Write it as a string or delete that line; the other lines were read."),
+    ],
+)  # fmt: skip
+def test_hostile_file_messages_are_true(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    (error,) = items(path)
+    assert isinstance(error, InputError)
+    assert error.message == message.format(p=path)
+
+
+def test_a_cut_short_gzip_keeps_the_lines_before_the_cut(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl.gz"
+    whole = _gzip_feed(5000)
+    path.write_bytes(whole[: len(whole) // 2])
+    *good, error = items(path)
+    assert [a.locator for a in good] == [str(i) for i in range(1, len(good) + 1)]
+    assert 1000 < len(good) < 5000
+    assert isinstance(error, InputError) and error.code == "E118"
+    assert f"the items up to line {len(good)} were read, the rest was not" in error.message
+
+
+def test_stdin_given_twice_is_read_once_and_the_second_rejected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    data = b'{"text": "One."}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+    first, second = discover(["-", "-"], settings=S)
+    assert isinstance(first, Source) and isinstance(second, InputError)
+    assert second.message == (
+        "-: standard input ('-') is given more than once and can be read only once. Pass - once."
+    )
+    assert [a.raw_text for a in read(first, settings=S)] == ["One."]
+    assert not sys.stdin.closed  # stdin is not ours to close
+
+
+def test_closed_stdin_is_e101(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)  # what Python sets when started with <&-
+    (source,) = discover(["-"], settings=S)
+    (error,) = read(source, settings=S)
+    assert isinstance(error, InputError) and error.message == (
+        "Cannot read -: standard input is closed; nothing was read from it. Check that the path "
+        "exists and is readable."
+    )
+
+
+def test_a_fifo_or_a_directory_named_like_a_file_never_stops_discovery(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "dir.txt" / "inner.txt").write_text("Peru talks.")
+    found = items(tmp_path)
+    assert [(Path(i.source).name, getattr(i, "code", "ok")) for i in found] == [
+        ("pipe.txt", "E101"),
+        ("inner.txt", "ok"),
+    ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_csv_lines_may_end_in_any_newline(tmp_path: Path, newline: str) -> None:
+    path = tmp_path / "feed.csv"
+    rows = ["id,text", '1,"Peru and Chile', 'met."', "2,Bolivia hosted talks."]
+    path.write_bytes(("\ufeff" + newline.join(rows) + newline).encode())
+    found = [(a.external_id, a.raw_text, a.locator) for a in items(path)]
+    assert found == [
+        ("1", f"Peru and Chile{newline}met.", "3"),
+        ("2", "Bolivia hosted talks.", "4"),
+    ]

@@ -24,6 +24,7 @@ S = NormalizeSettings()
         ("vis-a\u0300-vis", "vis-\u00e0-vis"),  # NFC composes the accent
         ("too   many    spaces", "too many spaces"),
         ("tab\tseparated", "tab separated"),
+        ("bad \udc80 byte \ud800", "bad \ufffd byte \ufffd"),  # lone surrogates: unstorable
     ],
 )
 def test_clean_text_characters(raw: str, expected: str) -> None:
@@ -66,3 +67,9 @@ def test_normalize_rejects_text_that_cleans_to_nothing(make_article) -> None:
         normalize(make_article(raw_text="\u200b \u00a0\n\t"), settings=S)
     assert info.value.code == "E201"
     assert "nothing is left after cleaning" in info.value.message
+
+
+def test_normalize_replaces_lone_surrogates_in_text_and_title(make_article) -> None:
+    article = normalize(make_article(raw_text="Talks \udc80 resumed.", title="T\ud800"), settings=S)
+    assert (article.text, article.title) == ("Talks \ufffd resumed.", "T\ufffd")
+    assert article.id == content_id("Talks \ufffd resumed.")

@@ -59,6 +59,39 @@ class Errors:
         "{source} line {line} is {size:,} bytes, over the limit of {limit:,} bytes. Split the "
         "record or raise the limit with --set ingest.max_record_bytes=N."
     )
+    E115 = (
+        "{source} line {line}: the JSON is nested too deeply to read ({reason}). Flatten that "
+        "record or delete that line; the other lines were read."
+    )
+    E116 = (
+        "{source} line {line}: a JSON number is too long to read ({reason}). Write it as a "
+        "string or delete that line; the other lines were read."
+    )
+    E117 = (
+        "{source}{where}: the store could not hold this item ({reason}); the other items were "
+        "stored. Fix the field the reason names, or report it if the item looks valid."
+    )
+    E118 = (
+        "{source}: the gzip data is corrupt or cut short ({reason}); {done}. Recompress or "
+        "download the file again."
+    )
+    E119 = (
+        "{source}: standard input ('-') is given more than once and can be read only once. "
+        "Pass - once."
+    )
+    E120 = (
+        "{source} starts with a UTF-16 byte-order mark but is not valid UTF-16 ({reason}). "
+        "Re-encode the file as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)."
+    )
+    E121 = (
+        "{source} row {line}: a quoted field opened in this row is never closed, so lines "
+        "{line}-{last} were read as one field and none of them was ingested. Close the quote "
+        "and ingest the file again."
+    )
+    E122 = (
+        "{source}: cannot read the CSV header row ({reason}), so no row was read. Fix the first "
+        "line (UTF-8, one name per column) and ingest the file again."
+    )
     E201 = "{source}: nothing is left after cleaning the text (only spaces or control characters)."
     E401 = "No actor matches '{code}' in {path}. Actor codes are CAMEO codes such as RUS, PAKMIL or IGONATO; list them with: westphalia actors --store {path}"
     E402 = "The query failed: {reason}. Only read-only SQL over the tables events, actors, mentions, sentences, quotes, articles and stories is allowed."

@@ -8,6 +8,7 @@ it into a rejection) and reading goes on with the next item.
 from __future__ import annotations
 
 import csv
+import errno
 import fnmatch
 import gzip
 import io
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +30,7 @@ from charset_normalizer import from_bytes
 from .config import IngestSettings
 from .errors import InputError, input_error
 from .model import Article, DateSource, InputFormat
+from .normalize import without_surrogates
 
 STDIN = "-"
 _SUFFIX_FORMATS = {
@@ -43,6 +46,7 @@ _BINARY_CONTROL_SHARE = 0.10
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")  # ends an old Mac line; split just after it
 _WORDS = re.compile(r"[^\W\d_]{2,}")  # a page whose main text has no word is markup debris
 _TITLE_MAX_CHARS = 200  # a first line longer than this is body text, not a headline
 _DATEPARSER_SETTINGS = {
@@ -55,20 +59,27 @@ _DATEPARSER_SETTINGS = {
 class Source:
     """One input file (or stdin) found by `discover`."""
 
-    name: str  # absolute path, or "-" for stdin
+    name: str  # absolute path, or "-" for stdin; undecodable bytes shown as \xNN
     format: InputFormat | None  # None: sniff the content
     size: int | None  # bytes on disk; None for stdin
     gzip: bool = False
+    path: str = ""  # the path to open when it differs from `name` (undecodable bytes)
 
 
 def discover(
     paths: Iterable[str | Path], *, settings: IngestSettings
 ) -> Iterator[Source | InputError]:
     """Expand `paths` into Sources: files as given, directories recursively (sorted, hidden
-    entries skipped, names matching `settings.include`), `-` as stdin."""
+    entries skipped, names matching `settings.include`), `-` as stdin (once: E119 after)."""
+    stdin_seen = False
     for raw in paths:
         if str(raw) == STDIN:
-            yield Source(STDIN, _forced(settings), None)
+            yield (
+                input_error("E119", source=STDIN)
+                if stdin_seen
+                else Source(STDIN, _forced(settings), None)
+            )
+            stdin_seen = True
             continue
         path = Path(raw).absolute()
         if path.is_dir():
@@ -78,7 +89,11 @@ def discover(
 
 
 def _walk(root: Path, settings: IngestSettings) -> Iterator[Source | InputError]:
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
+    unreadable: list[OSError] = []  # directories os.walk could not list, in the order met
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+        for error in unreadable:
+            yield _unreadable(error, root)
+        unreadable.clear()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith(".") or not any(
@@ -86,21 +101,37 @@ def _walk(root: Path, settings: IngestSettings) -> Iterator[Source | InputError]
             ):
                 continue
             yield _file_source(Path(dirpath) / name, settings)
+    for error in unreadable:  # the root itself, or a directory listed last
+        yield _unreadable(error, root)
+
+
+def _unreadable(error: OSError, root: Path) -> InputError:
+    where = display_name(str(error.filename or root))
+    return input_error("E101", source=where, reason=error.strerror or error)
+
+
+def display_name(path: str) -> str:
+    """`path` as it can be shown and stored: bytes that are not UTF-8 (kept by the OS as
+    surrogate escapes) become \\xNN, so the name is valid Unicode and still tells files apart."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeError:  # a surrogate no file name can hold
+        return without_surrogates(path)
 
 
 def _file_source(path: Path, settings: IngestSettings) -> Source | InputError:
+    shown = display_name(str(path))
     try:
         stat = path.stat()
     except OSError as e:
-        return input_error("E101", source=path, reason=e.strerror or e)
+        return input_error("E101", source=shown, reason=e.strerror or e)
     if not path.is_file():
-        return input_error("E101", source=path, reason="not a regular file")
-    name = path.name.lower()
+        return input_error("E101", source=shown, reason="not a regular file")
+    name = shown.rsplit("/", 1)[-1].lower()
     is_gzip = name.endswith(".gz")
     suffix = Path(name[:-3] if is_gzip else name).suffix
-    return Source(
-        str(path), _forced(settings) or _SUFFIX_FORMATS.get(suffix), stat.st_size, is_gzip
-    )
+    fmt = _forced(settings) or _SUFFIX_FORMATS.get(suffix)
+    return Source(shown, fmt, stat.st_size, is_gzip, "" if shown == str(path) else str(path))
 
 
 def _forced(settings: IngestSettings) -> InputFormat | None:
@@ -108,13 +139,23 @@ def _forced(settings: IngestSettings) -> InputFormat | None:
 
 
 def read(source: Source, *, settings: IngestSettings) -> Iterator[Article | InputError]:
-    """Yield the articles in `source`, and an InputError for each bad item in it."""
+    """Yield the articles in `source`, and an InputError for each bad item in it.
+
+    A read that fails part-way (I/O error, corrupt or cut-short gzip) ends the source with
+    one E101 or E118 that says which items before it were read.
+    """
+    last = ""  # locator of the last item yielded
     try:
-        stream = _open(source)
-    except OSError as e:
-        yield input_error("E101", source=source.name, reason=e.strerror or e)
-        return
-    with stream:
+        for item in _read(source, settings):
+            last = item.locator
+            yield item
+    except (OSError, EOFError, zlib.error) as e:
+        yield _read_error(e, source, last)
+
+
+def _read(source: Source, settings: IngestSettings) -> Iterator[Article | InputError]:
+    stream = _open(source)
+    try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""
         fmt = source.format or _sniff(head)
         if fmt in (InputFormat.JSONL, InputFormat.CSV):
@@ -122,15 +163,30 @@ def read(source: Source, *, settings: IngestSettings) -> Iterator[Article | Inpu
             yield from reader(stream, source, settings)
         else:
             yield from _read_document(stream, source, fmt, settings)
+    finally:
+        if source.name != STDIN:  # stdin stays open for whoever reads it next
+            stream.close()
+
+
+def _read_error(error: BaseException, source: Source, last: str) -> InputError:
+    done = f"the items up to line {last} were read, the rest was not" if last else ""
+    done = done or "nothing was read from it"
+    if source.gzip and not (isinstance(error, OSError) and error.strerror):
+        return input_error("E118", source=source.name, reason=error, done=done)
+    reason = getattr(error, "strerror", None) or error
+    return input_error("E101", source=source.name, reason=f"{reason}; {done}")
 
 
 def _open(source: Source) -> IO[bytes]:
+    path = source.path or source.name
     if source.name == STDIN:
+        if sys.stdin is None or sys.stdin.closed:
+            raise OSError(errno.EBADF, "standard input is closed")
         raw: IO[bytes] = sys.stdin.buffer
     elif source.gzip:
-        raw = gzip.open(source.name, "rb")  # noqa: SIM115 - closed by the caller's `with`
+        raw = gzip.open(path, "rb")  # noqa: SIM115 - closed by `_read`
     else:
-        raw = open(source.name, "rb")  # noqa: SIM115
+        raw = open(path, "rb")  # noqa: SIM115
     return raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
 
 
@@ -172,7 +228,10 @@ def decode(data: bytes, *, source: str, locator: str = "") -> str:
     if not data.strip():
         raise input_error("E104", source=source, locator=locator)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise input_error("E120", source=source, locator=locator, reason=e.reason) from e
     head = data[:_SNIFF_BYTES]
     if b"\x00" in head:
         raise input_error("E102", source=source, locator=locator, reason="it contains NUL bytes")
@@ -300,102 +359,162 @@ def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, int]]:
 def _read_jsonl(
     stream: IO[bytes], source: Source, settings: IngestSettings
 ) -> Iterator[Article | InputError]:
-    limit, keep = settings.max_record_bytes, settings.keep_rejected_bytes
+    limit = settings.max_record_bytes
+    empty = True
     for lineno, line, length in _lines(stream, limit):
         if not line.strip():
             continue
-        where = f"line {lineno}"
-        loc = str(lineno)
+        empty = False
         if length > limit:
+            loc = str(lineno)
             yield input_error(
                 "E114", source=source.name, locator=loc, line=lineno, size=length, limit=limit
             )
             continue
-        raw = line if len(line) <= keep else None
-        try:
-            record = json.loads(line.rstrip(b"\r\n"))
-        except UnicodeDecodeError as e:
-            yield input_error(
-                "E112", source=source.name, locator=loc, raw=raw, line=lineno, reason=e.reason
-            )
-            continue
-        except json.JSONDecodeError as e:
-            yield input_error(
-                "E107",
-                source=source.name,
-                locator=loc,
-                raw=raw,
-                line=lineno,
-                reason=f"{e.msg} at column {e.colno}",
-            )
-            continue
-        if not isinstance(record, dict):
-            yield input_error(
-                "E110",
-                source=source.name,
-                locator=loc,
-                raw=raw,
-                line=lineno,
-                kind=type(record).__name__,
-            )
-            continue
-        yield _record_article(
-            record, line.rstrip(b"\r\n"), source, loc, where, settings, InputFormat.JSONL
-        )
+        yield _json_line(line.rstrip(b"\r\n"), lineno, source, settings)
+    if empty:
+        yield input_error("E104", source=source.name)
+
+
+def _json_line(
+    line: bytes, lineno: int, source: Source, settings: IngestSettings
+) -> Article | InputError:
+    """One JSONL line: an Article, or the InputError that says what is wrong with it."""
+    loc = str(lineno)
+    raw = line if len(line) <= settings.keep_rejected_bytes else None
+    where: dict[str, Any] = {"source": source.name, "locator": loc, "raw": raw, "line": lineno}
+    try:
+        record = _loads(line)
+    except UnicodeDecodeError as e:
+        return input_error("E112", **where, reason=e.reason)
+    except json.JSONDecodeError as e:
+        return input_error("E107", **where, reason=f"{e.msg} at column {e.colno}")
+    except RecursionError as e:
+        return input_error("E115", **where, reason=e)
+    except ValueError as e:  # an integer longer than sys.get_int_max_str_digits()
+        return input_error("E116", **where, reason=str(e).split(";")[0])
+    if not isinstance(record, dict):
+        return input_error("E110", **where, kind=type(record).__name__)
+    return _record_article(record, line, source, loc, f"line {lineno}", settings, InputFormat.JSONL)
+
+
+def _loads(line: bytes) -> Any:
+    """Parse one JSON line; a lone surrogate escape ("\\udc80") in any string or key becomes
+    U+FFFD, as it could be neither hashed nor stored."""
+    record = json.loads(line)
+    if b"\\u" not in line:  # a surrogate can only come from an escape
+        return record
+    text = json.dumps(record, ensure_ascii=False)
+    fixed = without_surrogates(text)
+    return record if fixed == text else json.loads(fixed)
 
 
 def _read_csv(
     stream: IO[bytes], source: Source, settings: IngestSettings
 ) -> Iterator[Article | InputError]:
-    csv.field_size_limit(settings.max_record_bytes)
+    limit = settings.max_record_bytes
+    csv.field_size_limit(limit)
     delimiter = "\t" if source.name.lower().removesuffix(".gz").endswith(".tsv") else ","
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text, delimiter=delimiter)
+    lines = _CsvLines(stream, limit)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
-        columns = reader.fieldnames or []
-    except (csv.Error, UnicodeDecodeError) as e:
-        yield input_error("E113", source=source.name, locator="1", line=1, reason=e)
+        header = next(reader, None)
+    except csv.Error as e:
+        yield input_error("E122", source=source.name, locator="1", reason=e)
         return
-    if settings.text_field not in columns:
-        shown = ", ".join(columns) or "(none: the file is empty)"
+    if header is None:
+        yield input_error("E104", source=source.name)
+        return
+    if lines.bad is not None:
+        reason = f"not valid UTF-8: {lines.bad.reason}"
+        yield input_error("E122", source=source.name, locator="1", reason=reason)
+        return
+    if settings.text_field not in header:
+        shown = ", ".join(header) or "(none)"
         yield input_error("E109", source=source.name, field=settings.text_field, columns=shown)
         return
-    yield from _csv_rows(reader, source, settings)
+    yield from _csv_rows(reader, lines, header, source, settings)
+
+
+class _CsvLines:
+    """The lines of a CSV file for csv.reader, each decoded on its own (so one bad byte costs
+    only its row), with what went wrong in the lines of the record being read. Lines end at
+    \\n, \\r\\n or a lone \\r, as with open(newline="")."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self._lines = self._split(_lines(stream, limit))
+        self._limit = limit
+        self.bad: UnicodeDecodeError | None = None  # the record's first undecodable line
+        self.too_long = 0  # length of the record's over-long line (cut at the limit), if any
+        self.at_end = False  # the reader asked for a line past the last one
+
+    def start_record(self) -> None:
+        self.bad, self.too_long = None, 0
+
+    @staticmethod
+    def _split(lines: Iterator[tuple[int, bytes, int]]) -> Iterator[tuple[int, bytes, int]]:
+        for lineno, line, length in lines:
+            if lineno == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
+            if b"\r" not in line.rstrip(b"\r\n"):
+                yield lineno, line, length
+                continue
+            for piece in filter(None, _LONE_CR.split(line)):
+                yield lineno, piece, length if length > len(line) else len(piece)
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            _, line, length = next(self._lines)
+        except StopIteration:
+            self.at_end = True
+            raise
+        if length > self._limit:
+            self.too_long = self.too_long or length
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            self.bad = self.bad or e
+            return line.decode("utf-8", "replace")
 
 
 def _csv_rows(
-    reader: csv.DictReader, source: Source, settings: IngestSettings
+    reader: Any, lines: _CsvLines, header: list[str], source: Source, settings: IngestSettings
 ) -> Iterator[Article | InputError]:
     while True:
-        row_no = reader.line_num + 1
+        lines.start_record()
+        first = reader.line_num + 1
+        where: dict[str, Any] = {"source": source.name, "locator": str(first), "line": first}
         try:
             row = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as e:
-            yield input_error(
-                "E112", source=source.name, locator=str(row_no), line=row_no, reason=e.reason
-            )
-            return  # the decoder cannot resynchronise inside a text stream
         except csv.Error as e:
-            yield input_error(
-                "E113", source=source.name, locator=str(row_no), line=row_no, reason=e
-            )
+            yield input_error("E113", **where, reason=e)
             continue
-        extra = row.pop(None, None)  # cells beyond the header
-        record = {k: v for k, v in row.items() if k is not None}
-        if extra:
-            record["_extra_cells"] = extra
-        raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
-        yield _record_article(
-            record,
-            raw,
-            source,
-            str(reader.line_num),
-            f"row {reader.line_num}",
-            settings,
-            InputFormat.CSV,
-        )
+        if lines.at_end:  # only an open quote makes the reader look past the last line
+            yield input_error("E121", **where, last=reader.line_num)
+            return
+        if lines.too_long:
+            limit = settings.max_record_bytes
+            yield input_error("E114", **where, size=lines.too_long, limit=limit)
+        elif lines.bad is not None:
+            yield input_error("E112", **where, reason=lines.bad.reason)
+        elif row:  # a blank line is no row
+            yield _csv_article(row, header, reader.line_num, source, settings)
+
+
+def _csv_article(
+    row: list[str], header: list[str], line: int, source: Source, settings: IngestSettings
+) -> Article | InputError:
+    record: dict[str, Any] = dict.fromkeys(header)  # a missing cell is None
+    record.update(zip(header, row, strict=False))
+    if len(row) > len(header):
+        record["_extra_cells"] = row[len(header) :]
+    raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    return _record_article(record, raw, source, str(line), f"row {line}", settings, InputFormat.CSV)
 
 
 def _record_article(

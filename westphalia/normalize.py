@@ -43,6 +43,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r" {2,}")
 _BLANK_LINE = re.compile(r"\n[ ]*\n")
 _INDENTED = re.compile(r"^[ ]{2,}\S")
+# A lone UTF-16 surrogate (a JSON "\udc80" escape, an undecodable file name byte) cannot be
+# encoded as UTF-8, so it could be neither hashed nor stored.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalize(article: Article, *, settings: NormalizeSettings) -> Article:
@@ -59,10 +62,15 @@ def normalize(article: Article, *, settings: NormalizeSettings) -> Article:
 
 def clean_text(raw: str, *, settings: NormalizeSettings) -> str:
     """Return `raw` cleaned: see the module docstring."""
-    text = raw.replace("\r\n", "\n").translate(_INVISIBLE).translate(_TRANSLATE)
+    text = without_surrogates(raw).replace("\r\n", "\n").translate(_INVISIBLE).translate(_TRANSLATE)
     text = _CONTROL.sub("", unicodedata.normalize(settings.unicode_form, text))
     paragraphs = _paragraphs(text, wrap_width=settings.wrap_width)
     return "\n\n".join(p for p in (_SPACES.sub(" ", p).strip() for p in paragraphs) if p)
+
+
+def without_surrogates(text: str) -> str:
+    """Return `text` with each lone surrogate replaced by U+FFFD, so it can be encoded."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _paragraphs(text: str, *, wrap_width: int) -> list[str]:

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 from . import ingest as ingest_stage
 from .actors import extract_actors
 from .config import Settings
-from .dedupe import DedupeIndex, Match, dedupe
+from .dedupe import Assignment, DedupeIndex, Match, dedupe
 from .errors import Errors, ExitCode, InputError
 from .events import extract_events
 from .events.quotes import extract_quotes
 from .ingest import Source
 from .model import Article, Rejection, Stage, content_id
-from .normalize import normalize
+from .normalize import normalize, without_surrogates
 from .store import Batch, Store
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .parse import Parse, Parser
 
 INTERNAL_CODE = "E901"
+_REASON_CHARS = 300  # of an exception's text quoted in a rejection message
 # (items done, input bytes done, input bytes in all or None when reading stdin)
 ProgressCallback = Callable[[int, int, int | None], None]
 
@@ -173,6 +174,11 @@ class _Runner:
             return
         exact = [a for a, s in batch.articles if s.match is Match.EXACT]
         stored = self.store.known_occurrences(exact) if exact else set()
+        fresh = [(a, s.story_id) for a, s in batch.articles if s.match is not Match.EXACT]
+        if fresh:
+            self._annotator = self._annotator or _Annotator(self.settings)
+            self._annotator.annotate(fresh, batch, strict=self.strict)
+        self._write(batch)
         seen: set[tuple[str, str, str]] = set()
         for article, assignment in batch.articles:
             key = (article.id, article.source, article.locator)
@@ -185,16 +191,73 @@ class _Runner:
                 summary.near_duplicates += assignment.match is Match.NEAR
                 summary.new_stories += assignment.match is Match.NEW
             seen.add(key)
-        fresh = [(a, s.story_id) for a, s in batch.articles if s.match is not Match.EXACT]
-        if fresh:
-            self._annotator = self._annotator or _Annotator(self.settings)
-            self._annotator.annotate(fresh, batch, strict=self.strict)
         for rejection in batch.rejections:
             summary.rejected += rejection.code != INTERNAL_CODE
             summary.internal_errors += rejection.code == INTERNAL_CODE
         summary.rejections.extend(batch.rejections)
-        self.store.write(batch)
         self.batch = Batch(summary.run_id)
+
+    def _write(self, batch: Batch) -> None:
+        """Write `batch` in one transaction. If that fails, write its items one by one: an item
+        that still fails becomes an E117 rejection in its place, so one bad item never costs
+        another (`batch` is left holding what was written)."""
+        try:
+            self.store.write(batch)
+            return
+        except Exception:
+            if self.strict:
+                raise
+        keep = self.settings.ingest.keep_rejected_bytes
+        articles: list[tuple[Article, Assignment]] = []
+        rejections: list[Rejection] = []
+        for part in _split(batch):
+            try:
+                self.store.write(part)
+            except Exception as e:
+                rejection = _unstorable(e, part, keep=keep)
+                self.store.write(Batch(batch.run_id, rejections=[rejection]))  # else: fatal
+                rejections.append(rejection)
+                continue
+            articles.extend(part.articles)
+            rejections.extend(part.rejections)
+        batch.articles, batch.rejections = articles, rejections
+        batch.occurrences = [a for a, _ in articles]
+
+
+def _split(batch: Batch) -> Iterator[Batch]:
+    """One batch per item of `batch`: each article with its annotations (given to the first
+    article of that id only, so an event is never counted twice), then each rejection (after
+    the articles, whose writing clears their items' earlier rejections, as in one batch)."""
+    given: set[str] = set()
+    for article, assignment in batch.articles:
+        part = Batch(batch.run_id, articles=[(article, assignment)], occurrences=[article])
+        if article.id not in given:
+            given.add(article.id)
+            part.sentences = [x for x in batch.sentences if x.article_id == article.id]
+            part.mentions = [x for x in batch.mentions if x.article_id == article.id]
+            part.events = [x for x in batch.events if x.article_id == article.id]
+            part.quotes = [x for x in batch.quotes if x.article_id == article.id]
+            codes = {m.actor_code for m in part.mentions}
+            part.actors = {k: v for k, v in batch.actors.items() if k in codes}
+        yield part
+    for rejection in batch.rejections:
+        yield Batch(batch.run_id, rejections=[rejection])
+
+
+def _unstorable(error: Exception, part: Batch, *, keep: int) -> Rejection:
+    """The E117 rejection of the one item in `part`, which the store refused."""
+    item = part.articles[0][0] if part.articles else part.rejections[0]
+    raw = item.raw if item.raw is not None and len(item.raw) <= keep else None
+    source = without_surrogates(item.source)
+    locator = without_surrogates(item.locator)
+    reason = without_surrogates(f"{type(error).__name__}: {error}")[:_REASON_CHARS]
+    where = f" line {locator}" if locator else ""
+    message = Errors.E117.format(source=source, where=where, reason=reason)
+    detail = without_surrogates("".join(traceback.format_exception(error)))
+    return Rejection(
+        source=source, stage=Stage.STORE, code="E117", message=message, locator=locator,
+        raw=raw, detail=detail,
+    )  # fmt: skip
 
 
 def load_knowledge(settings: Settings) -> tuple[Gazetteer, Lexicon]:
@@ -350,12 +413,14 @@ def _rejection(error: InputError, stage: Stage, settings: Settings) -> Rejection
         else None
     )
     return Rejection(
-        source=error.source, stage=stage, code=error.code, message=error.message,
-        locator=error.locator, raw=raw,
+        source=without_surrogates(error.source), stage=stage, code=error.code,
+        message=without_surrogates(error.message), locator=without_surrogates(error.locator),
+        raw=raw,
     )  # fmt: skip
 
 
 def _internal(error: Exception, source: str, locator: str, stage: Stage) -> Rejection:
+    source = without_surrogates(source)
     message = Errors.E901.format(
         source=source, stage=stage.value, reason=f"{type(error).__name__}: {error}"
     )
@@ -364,7 +429,7 @@ def _internal(error: Exception, source: str, locator: str, stage: Stage) -> Reje
         source=source,
         stage=stage,
         code=INTERNAL_CODE,
-        message=message,
-        locator=locator,
-        detail=detail,
+        message=without_surrogates(message),
+        locator=without_surrogates(locator),
+        detail=without_surrogates(detail),
     )
