@@ -73,6 +73,25 @@ class ParseSettings:
     # Worker processes for large batches; 0 = one per core (at most 4). Two workers that each
     # load the model gave ~1.8x the words/s of one process on 2 cores (DEPENDENCIES.md).
     processes: int = 0
+    # Guards that keep one document's cost linear (issue 11; benchmarks/adversarial.py).
+    # Whitespace-free runs longer than this are blanked before tokenizing (same length, so
+    # offsets hold): English words stay under 30 letters and most URLs under 100, while spaCy
+    # keeps every distinct token string in memory for good.
+    max_token_chars: int = 100
+    # A text is parsed in pieces of at most this many characters, cut at paragraph, then
+    # sentence, then word boundaries. Parsing takes ~17 KB per token (measured with
+    # en_core_web_sm): 20,000 characters of prose 55 MB, of one-letter words 170 MB.
+    chunk_chars: int = 20_000
+    # At most this many characters in one nlp.pipe batch (and at most batch_size texts): bounds
+    # a process's parsing memory, 100,000 characters of prose 295 MB, of one-letter words
+    # 840 MB, whatever the document's length.
+    batch_chars: int = 100_000
+    # Seconds one document may take to parse before it is rejected (E301). A worker process is
+    # killed at the budget and replaced; in one process (processes=1, or a small batch) the
+    # budget is checked between pipe batches, so a document stops at most one batch late.
+    # Parsing runs at 10,000-30,000 characters/s per process (2-core machine, loaded to idle),
+    # so 300 s admits a text of 3 MB or more; a news article takes well under a second.
+    time_budget: float = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +146,12 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "store.batch_size": lambda v: None if v > 0 else "must be > 0",
     "parse.batch_size": lambda v: None if v > 0 else "must be > 0",
     "parse.processes": lambda v: None if 0 <= v <= 64 else "must be in [0, 64]",
+    "parse.max_token_chars": lambda v: None if v >= 20 else "must be >= 20",
+    "parse.chunk_chars": lambda v: (
+        None if 1_000 <= v <= 1_000_000 else "must be in [1000, 1000000] (spaCy's limit)"
+    ),
+    "parse.batch_chars": lambda v: None if v > 0 else "must be > 0",
+    "parse.time_budget": lambda v: None if v > 0 else "must be > 0",
     "actors.user_dictionary": lambda v: None if v.is_file() else "no such file",
     "events.user_patterns": lambda v: None if v.is_file() else "no such file",
     "events.dictionaries": lambda v: None if v.is_dir() else "no such directory",

@@ -1,6 +1,6 @@
 """Error tree and the coded message catalogue.
 
-Codes: E0xx configuration and store (fatal), E1xx ingest, E2xx normalize, E3xx dedupe,
+Codes: E0xx configuration and store (fatal), E1xx ingest, E2xx normalize, E3xx parse,
 E4xx queries, reports and exports, E9xx internal. Every message names the item and says what to do next.
 """
 
@@ -93,6 +93,16 @@ class Errors:
         "line (UTF-8, one name per column) and ingest the file again."
     )
     E201 = "{source}: nothing is left after cleaning the text (only spaces or control characters)."
+    E301 = (
+        "{source}: parsing was stopped after {seconds:.0f} s, over the budget of {budget:g} s per "
+        "document ({size:,} characters). Split the document into smaller files, or raise the "
+        "budget with --set parse.time_budget=SECONDS."
+    )
+    E302 = (
+        "{source}: the parse worker died while parsing this document ({size:,} characters; "
+        "{reason}); the machine may have run out of memory. Split the document into smaller "
+        "files, or lower the memory used with --set parse.batch_chars=N."
+    )
     E401 = "No actor matches '{code}' in {path}. Actor codes are CAMEO codes such as RUS, PAKMIL or IGONATO; list them with: westphalia actors --store {path}"
     E402 = "The query failed: {reason}. Only read-only SQL over the tables events, actors, mentions, sentences, quotes, articles and stories is allowed."
     E403 = "The window is empty: --from {start} is after --to {end}. Swap the two dates."

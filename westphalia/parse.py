@@ -4,21 +4,37 @@ Runs the English pipeline (`nlp.pipe` in batches) plus phrase matchers built fro
 pattern data (the gazetteer's names, the role lexicon), and converts each Doc into a
 `Parse`: sentences, tokens with their dependency arcs, named entities and phrase matches,
 all as character offsets into the article's normalized text. No spaCy object leaves here.
+
+Guards keep the cost of one document linear and bounded (issue 11):
+- degenerate tokens are blanked first (`neutralise`): runs of more than SYMBOL_RUN symbols and
+  whitespace-free tokens longer than `parse.max_token_chars` become spaces of the same length,
+  so every offset still points into the stored text;
+- a text is parsed in pieces of at most `parse.chunk_chars` characters cut at paragraph, then
+  sentence, then word boundaries (`pieces`), stitched back with their token, sentence and
+  character offsets; an nlp.pipe batch holds at most `parse.batch_chars` characters, which
+  bounds spaCy's memory (~17 KB per token while parsing) whatever the document's length;
+- a document unfinished after `parse.time_budget` seconds is given up (a `Failure`, E301). In
+  worker processes the parent kills the worker at the budget, starts another and hands the
+  rest of its work on; in this process (processes=1, or a small batch) the budget is checked
+  between pipe batches, so a document stops at most one batch (batch_chars) late;
+- workers die with their parent (westphalia.workers).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from .config import ParseSettings
-from .errors import ConfigError
+from .errors import ConfigError, InputError, input_error
 from .model import Sentence, Span
+from .workers import Pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +92,74 @@ class Parse:
         return [t for t in self.tokens if t.head == i and t.i != i]
 
 
-# Below this many texts a batch is parsed in this process: starting the worker processes
-# (each loads the model and builds the matchers, about 3 s) only pays off on larger batches.
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document the parser gave up on: `code` is E301 (over parse.time_budget) or E302 (its
+    worker process died); `fields` fill that message of the catalogue."""
+
+    article_id: str
+    code: str
+    fields: dict[str, Any]
+
+    def error(self, source: str, locator: str = "") -> InputError:
+        return input_error(self.code, source=source, locator=locator, **self.fields)
+
+
+# Runs of more symbols than this in a row are blanked: the tokenizer splits punctuation one
+# affix at a time, quadratic in the run (measured on a 2-core machine: 100 '!' 2 ms, 1,000
+# 260 ms, 4,000 4.2 s; 20,000 underscores 36 s). Rules and ellipses are shorter than this.
+SYMBOL_RUN = 10
+_SYMBOLS = re.compile(rf"(?:[^\w\s]|_){{{SYMBOL_RUN + 1},}}")
+# Where a piece may end, best first: a paragraph break, a sentence end, any space (each with
+# the whitespace after it, so the next piece starts on a word).
+_CUTS = (re.compile(r"\n\s*"), re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+"), re.compile(r"\s+"))
+
+
+def neutralise(text: str, *, max_token_chars: int) -> str:
+    """`text` with degenerate tokens blanked by spaces of the same length: runs of more than
+    SYMBOL_RUN symbols or punctuation marks, and whitespace-free runs over `max_token_chars`."""
+    text = _SYMBOLS.sub(_blank, text)
+    return _long_tokens(max_token_chars).sub(_blank, text)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+@cache
+def _long_tokens(max_token_chars: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S)\S{{{max_token_chars + 1},}}")
+
+
+def pieces(text: str, *, size: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) spans covering `text`, each at most `size` characters, cut at
+    the last paragraph break of a piece's second half, else its last sentence end, else its
+    last space, else at `size`."""
+    spans, start = [], 0
+    while len(text) - start > size:
+        end = _cut(text, start, start + size)
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    half = start + (limit - start) // 2
+    for pattern in _CUTS:
+        end = None
+        for found in pattern.finditer(text, half, limit):
+            end = found.end()
+        if end is not None:
+            return end
+    return limit
+
+
+# Below this many texts, or characters, a batch is parsed in this process: starting the worker
+# processes (each loads the model and builds the matchers, about 3 s) only pays off on larger
+# batches. 200,000 characters take ~10 s in one process on a loaded 2-core machine.
 MIN_PARALLEL_TEXTS = 64
+MIN_PARALLEL_CHARS = 200_000
 
 
 class Parser:
@@ -91,7 +172,7 @@ class Parser:
     def __init__(self, settings: ParseSettings, phrases: Sequence[Phrase] = ()) -> None:
         self.settings = settings
         self._phrases = tuple(phrases)
-        self._pool: multiprocessing.pool.Pool | None = None
+        self._pool: Pool | None = None
         try:
             self.nlp = _load(settings.model)
         except OSError as e:
@@ -124,22 +205,49 @@ class Parser:
         return max(1, wanted)
 
     def parse(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse]:
-        """Parse (article id, normalized text) pairs, in order."""
-        pairs = list(items)
-        workers = self.processes
-        if workers > 1 and len(pairs) >= MIN_PARALLEL_TEXTS:
-            size = max(1, -(-len(pairs) // (workers * 2)))  # two chunks per worker balance the load
-            chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
-            for result in self._workers().imap(_parse_chunk, chunks):
-                yield from result
-            return
-        yield from self._parse_here(pairs)
+        """Parse (article id, normalized text) pairs, in order. A document given up on raises
+        its InputError (E301, E302); `parse_each` reports it in place and goes on."""
+        for result in self.parse_each(items):
+            if isinstance(result, Failure):
+                raise result.error(result.article_id)
+            yield result
 
-    def _workers(self) -> multiprocessing.pool.Pool:
+    def parse_each(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse | Failure]:
+        """Parse (article id, normalized text) pairs: a Parse, or a Failure for a document
+        given up on, for each pair in order."""
+        pairs = list(items)
+        indexed = [(i, article_id, text) for i, (article_id, text) in enumerate(pairs)]
+        workers = self.processes
+        big = sum(len(text) for _, text in pairs) >= MIN_PARALLEL_CHARS
+        if workers > 1 and (len(pairs) >= MIN_PARALLEL_TEXTS or big):
+            size = max(1, -(-len(pairs) // (workers * 2)))  # two tasks per worker balance the load
+            tasks = [indexed[i : i + size] for i in range(0, len(indexed), size)]
+            outcomes = self._workers().run(tasks)
+        else:
+            outcomes = ((e[1], e[0], e[2]) for e in self._stream(indexed) if e[0] != "begin")
+        pending: dict[int, Parse | Failure] = {}
+        following = 0
+        for index, kind, value in outcomes:
+            pending[index] = value if kind == "done" else self._failure(indexed[index], kind, value)
+            while following in pending:
+                yield pending.pop(following)
+                following += 1
+
+    def _failure(self, item: tuple[int, str, str], kind: str, value: Any) -> Failure:
+        _, article_id, text = item
+        if kind == "over":
+            fields = {"seconds": value, "budget": self.settings.time_budget, "size": len(text)}
+            return Failure(article_id, "E301", fields)
+        return Failure(article_id, "E302", {"size": len(text), "reason": value})
+
+    def _workers(self) -> Pool:
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
-            one = replace(self.settings, processes=1)
-            self._pool = context.Pool(self.processes, _init_worker, (one, self._phrases))
+            self._pool = Pool(
+                self.processes,
+                _parse_worker,
+                (self.settings, self._phrases),
+                budget=self.settings.time_budget,
+            )
         return self._pool
 
     def __enter__(self) -> Parser:
@@ -151,62 +259,129 @@ class Parser:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
-            self._pool.join()
             self._pool = None
 
-    def _parse_here(self, pairs: list[tuple[str, str]]) -> Iterator[Parse]:
-        docs = self.nlp.pipe((text for _, text in pairs), batch_size=self.settings.batch_size)
-        for (article_id, text), doc in zip(pairs, docs, strict=True):
-            yield self._convert(article_id, text, doc)
+    def _stream(self, items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[Any, ...]]:
+        """Parse (index, article id, text) items. Yields ("begin", [index]) before each pipe
+        batch with the documents it starts or continues, ("done", index, Parse) when a document
+        is finished and ("over", index, seconds) when one is given up after the time budget
+        (checked before each batch)."""
+        budget = self.settings.time_budget
+        started: dict[int, float] = {}
+        partial: dict[int, _Stitcher] = {}
+        dropped: set[int] = set()
+        for batch in self._batches(items):
+            now = time.monotonic()
+            for index in dict.fromkeys(p.index for p in batch if p.index in started):
+                if index not in dropped and now - started[index] > budget:
+                    dropped.add(index)
+                    partial.pop(index, None)
+                    yield ("over", index, now - started[index])
+            batch = [p for p in batch if p.index not in dropped]
+            if not batch:
+                continue
+            indices = list(dict.fromkeys(p.index for p in batch))
+            yield ("begin", indices)
+            for index in indices:
+                started.setdefault(index, now)
+            docs = self.nlp.pipe([p.text for p in batch], batch_size=len(batch))
+            for piece, doc in zip(batch, docs, strict=True):
+                stitcher = partial.setdefault(piece.index, _Stitcher(piece.article_id, piece.whole))
+                stitcher.add(doc, piece.start, self._phrase_matchers(), self.nlp.vocab.strings)
+                if piece.last:
+                    yield ("done", piece.index, partial.pop(piece.index).parse())
 
-    def _convert(self, article_id: str, text: str, doc) -> Parse:  # noqa: ANN001 - spaCy Doc
-        sent_of: dict[int, int] = {}
-        sentences = []
-        for index, sent in enumerate(doc.sents):
-            clean = sent.text.rstrip()  # without the paragraph break that follows it
-            span = Span(sent.start_char, sent.start_char + len(clean))
-            sentences.append(Sentence(article_id, index, span, clean))
-            for token in sent:
-                sent_of[token.i] = index
-        tokens = tuple(
-            Token(
-                t.i,
-                t.idx,
-                t.idx + len(t.text),
-                t.text,
-                t.lemma_,
-                t.pos_,
-                t.tag_,
-                t.dep_,
-                t.head.i,
-                sent_of[t.i],
-                t.ent_type_,
-            )  # fmt: skip
-            for t in doc
-        )
-        entities = tuple(Entity(e.label_, e.start, e.end) for e in doc.ents)
-        strings = self.nlp.vocab.strings
-        exact, lower = self._phrase_matchers()
-        raw = list(exact(doc)) + list(lower(doc))
-        matches = tuple(
-            sorted(
-                {Match(strings[m], s, e) for m, s, e in raw}, key=lambda m: (m.start, -m.end, m.key)
+    def _batches(self, items: Sequence[tuple[int, str, str]]) -> Iterator[list[_Piece]]:
+        """The documents' pieces in order, grouped into pipe batches of at most batch_size
+        pieces and batch_chars characters (a bigger piece is a batch of its own)."""
+        settings = self.settings
+        batch: list[_Piece] = []
+        chars = 0
+        for index, article_id, text in items:
+            clean = neutralise(text, max_token_chars=settings.max_token_chars)
+            spans = pieces(clean, size=settings.chunk_chars)
+            for n, (start, end) in enumerate(spans, start=1):
+                full = (
+                    len(batch) >= settings.batch_size or chars + end - start > settings.batch_chars
+                )
+                if batch and full:
+                    yield batch
+                    batch, chars = [], 0
+                piece = _Piece(index, article_id, text, clean[start:end], start, n == len(spans))
+                batch.append(piece)
+                chars += end - start
+        if batch:
+            yield batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    index: int  # of the document in its batch
+    article_id: str
+    whole: str  # the document's text as stored
+    text: str  # this piece of it, neutralised
+    start: int  # where the piece starts in the document
+    last: bool
+
+
+class _Stitcher:
+    """Builds one document's Parse from its pieces' Docs, shifting every offset."""
+
+    def __init__(self, article_id: str, text: str) -> None:
+        self.article_id, self.text = article_id, text
+        self.sentences: list[Sentence] = []
+        self.tokens: list[Token] = []
+        self.entities: list[Entity] = []
+        self.matches: list[Match] = []
+
+    def add(self, doc, offset: int, matchers: tuple[Any, Any], strings) -> None:  # noqa: ANN001 - spaCy Doc, StringStore
+        first, text = len(self.tokens), self.text
+        for sent in doc.sents:
+            index = len(self.sentences)
+            start = offset + sent.start_char
+            clean = text[start : offset + sent.end_char].rstrip()  # without the break after it
+            self.sentences.append(
+                Sentence(self.article_id, index, Span(start, start + len(clean)), clean)
             )
+            self.tokens.extend(
+                Token(
+                    first + t.i,
+                    offset + t.idx,
+                    offset + t.idx + len(t),
+                    text[offset + t.idx : offset + t.idx + len(t)],
+                    t.lemma_,
+                    sys.intern(t.pos_),
+                    sys.intern(t.tag_),
+                    sys.intern(t.dep_),
+                    first + t.head.i,
+                    index,
+                    sys.intern(t.ent_type_),
+                )  # fmt: skip
+                for t in sent
+            )
+        self.entities.extend(Entity(e.label_, first + e.start, first + e.end) for e in doc.ents)
+        exact, lower = matchers
+        found = {Match(strings[m], first + s, first + e) for m, s, e in [*exact(doc), *lower(doc)]}
+        self.matches.extend(sorted(found, key=lambda m: (m.start, -m.end, m.key)))
+
+    def parse(self) -> Parse:
+        return Parse(
+            self.article_id,
+            self.text,
+            tuple(self.sentences),
+            tuple(self.tokens),
+            tuple(self.entities),
+            tuple(self.matches),
         )
-        return Parse(article_id, text, tuple(sentences), tokens, entities, matches)
 
 
-_WORKER: Parser | None = None
-
-
-def _init_worker(settings: ParseSettings, phrases: tuple[Phrase, ...]) -> None:
-    global _WORKER
-    _WORKER = Parser(settings, phrases)
-
-
-def _parse_chunk(pairs: list[tuple[str, str]]) -> list[Parse]:
-    assert _WORKER is not None, "worker not initialised"
-    return list(_WORKER._parse_here(pairs))
+def _parse_worker(
+    settings: ParseSettings, phrases: tuple[Phrase, ...]
+) -> Callable[[list[tuple[int, str, str]]], Iterator[tuple[Any, ...]]]:
+    """A worker's setup: load the model and build the matchers before it says it is ready."""
+    parser = Parser(settings, phrases)
+    parser._phrase_matchers()
+    return parser._stream
 
 
 @cache

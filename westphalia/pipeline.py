@@ -33,7 +33,7 @@ from .store import Batch, Store
 if TYPE_CHECKING:
     from .actors import Gazetteer
     from .events import Lexicon
-    from .parse import Parse, Parser
+    from .parse import Failure, Parse, Parser
 
 INTERNAL_CODE = "E901"
 _REASON_CHARS = 300  # of an exception's text quoted in a rejection message
@@ -285,44 +285,53 @@ class _Annotator:
     def __init__(self, settings: Settings) -> None:
         from .parse import Parser
 
+        self.settings = settings
         self.gazetteer, self.lexicon = load_knowledge(settings)
         self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
 
     def annotate(self, fresh: list[tuple[Article, str]], batch: Batch, *, strict: bool) -> None:
         """Parse the batch's new articles and code each parse as soon as it arrives (the coding
-        of one chunk overlaps the parsing of the next in the workers)."""
+        of one chunk overlaps the parsing of the next in the workers). An article the parser
+        gives up on (over parse.time_budget: E301; its worker died: E302) is a rejection; the
+        article itself is stored, without sentences."""
         articles = [a for a, _ in fresh]
         story_of = {a.id: story for a, story in fresh}
         by_id = {a.id: a for a in articles}
         done: set[str] = set()
         try:
-            for parse in self.parser.parse((a.id, a.text) for a in articles):
-                done.add(parse.article_id)
-                article = by_id[parse.article_id]
-                self._take(parse, article, story_of[article.id], batch, strict=strict)
+            for result in self.parser.parse_each((a.id, a.text) for a in articles):
+                done.add(result.article_id)
+                article = by_id[result.article_id]
+                self._take(result, article, story_of[article.id], batch, strict=strict)
         except Exception:
             if strict:
                 raise
             for article in (a for a in articles if a.id not in done):  # isolate the one that fails
                 try:
-                    parses = list(self.parser.parse([(article.id, article.text)]))
+                    results = list(self.parser.parse_each([(article.id, article.text)]))
                 except Exception as e:
                     batch.rejections.append(
                         _internal(e, article.source, article.locator, Stage.PARSE)
                     )
                     continue
-                for parse in parses:
-                    self._take(parse, article, story_of[article.id], batch, strict=strict)
+                for result in results:
+                    self._take(result, article, story_of[article.id], batch, strict=strict)
 
     def _take(
         self,
-        parse: Parse,
+        parse: Parse | Failure,
         article: Article,
         story: str,
         batch: Batch,
         *,
         strict: bool,
     ) -> None:
+        from .parse import Failure  # parse.py is imported on first use
+
+        if isinstance(parse, Failure):
+            error = parse.error(article.source, article.locator)
+            batch.rejections.append(_rejection(error, Stage.PARSE, self.settings))
+            return
         batch.sentences.extend(parse.sentences)
         try:
             self._code(parse, story, article.published, batch)

@@ -1,0 +1,285 @@
+"""Parse guards (issue 11): degenerate tokens blanked, long texts parsed in pieces, a time
+budget per document, workers that die with their parent."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from westphalia.config import ParseSettings, load_settings
+from westphalia.errors import ConfigError, InputError
+from westphalia.parse import Failure, Parse, Parser, neutralise, pieces
+from westphalia.pipeline import run
+from westphalia.workers import Pool
+
+PARAGRAPH = (
+    "Russian officials said on Tuesday that talks with Pakistan in Moscow were productive. "
+    "The two sides agreed to expand trade, and Islamabad thanked Moscow for its support."
+)
+
+
+@pytest.fixture(scope="module")
+def parser() -> Iterator[Parser]:
+    with Parser(ParseSettings(processes=1)) as engine:
+        yield engine
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks ended." + "_" * 40 + "Russia said.",
+        "A rule\n" + "-=" * 30 + "\nthen text",
+        "See " + "x" * 500 + " for details.",
+        "Unicode " + "\u2014" * 20 + " dashes and " + "é" * 300,
+    ],
+)
+def test_neutralise_blanks_degenerate_tokens_and_keeps_every_offset(text: str) -> None:
+    clean = neutralise(text, max_token_chars=100)
+    assert len(clean) == len(text)
+    assert [i for i, c in enumerate(clean) if c != text[i]]  # something was blanked
+    assert all(c == text[i] or c == " " for i, c in enumerate(clean))
+    assert clean.count("\n") == text.count("\n")  # no paragraph moved
+
+
+@pytest.mark.parametrize("text", ["He said: 'No!' -- then left...", "http://example.org/a-b?c=d"])
+def test_neutralise_leaves_ordinary_text_alone(text: str) -> None:
+    assert neutralise(text, max_token_chars=100) == text
+
+
+def test_pieces_cover_the_text_and_end_at_paragraph_breaks() -> None:
+    text = "\n\n".join([PARAGRAPH] * 40)
+    spans = pieces(text, size=1_000)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(end - start <= 1_000 for start, end in spans)
+    assert all(text[end - 2 : end] == "\n\n" for _, end in spans[:-1])
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ((PARAGRAPH + " ") * 30, ". "),  # no paragraph break: after a sentence
+        ("word " * 600, " "),  # no sentence end: at a space
+        ("x" * 3_000, "x"),  # nothing: at the size
+    ],
+)
+def test_pieces_fall_back_to_sentences_then_words(text: str, ends: str) -> None:
+    spans = pieces(text, size=1_000)
+    assert all(text[end - len(ends) : end] == ends for _, end in spans[:-1])
+    assert max(end - start for start, end in spans) <= 1_000
+
+
+def _check_offsets(parse: Parse) -> None:
+    text = parse.text
+    assert [t.i for t in parse.tokens] == list(range(len(parse.tokens)))
+    assert all(text[t.start : t.end] == t.text for t in parse.tokens)
+    assert all(0 <= t.head < len(parse.tokens) for t in parse.tokens)
+    assert [s.index for s in parse.sentences] == list(range(len(parse.sentences)))
+    assert all(text[s.span.start : s.span.end] == s.text for s in parse.sentences)
+    assert all(parse.tokens[e.start].ent == e.label for e in parse.entities)
+    assert all(0 <= m.start < m.end <= len(parse.tokens) for m in parse.matches)
+
+
+def test_a_long_text_is_parsed_in_pieces_stitched_over_the_whole_text(parser: Parser) -> None:
+    text = "\n\n".join(f"{PARAGRAPH} Item {i}." for i in range(30))  # ~5,500 characters
+    whole = next(parser.parse([("a", text)]))
+    cut = replace(parser.settings, chunk_chars=1_000, batch_chars=2_000)
+    with Parser(cut) as small:
+        stitched = next(small.parse([("a", text)]))
+    _check_offsets(stitched)
+    assert stitched.sentences == whole.sentences  # cuts at paragraph breaks change no sentence
+    assert stitched.entities == whole.entities
+    assert [t.text for t in stitched.tokens] == [t.text for t in whole.tokens]
+
+
+def test_a_text_over_the_models_length_limit_parses(
+    parser: Parser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parser.nlp, "max_length", 3_000)  # spaCy's 1,000,000, scaled down
+    text = "\n\n".join([PARAGRAPH] * 40)  # ~7,000 characters
+    with Parser(replace(parser.settings, chunk_chars=2_000)) as small:
+        parse = next(small.parse([("a", text)]))
+    _check_offsets(parse)
+    assert len(parse.sentences) == 80
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "_" * 20_000,  # 36 s before the guard
+        "Talks ended. " + "!?" * 5_000 + " Russia said.",
+        "x" * 50_000,
+        ("a " * 5_000).strip(),
+    ],
+)
+def test_degenerate_texts_parse_fast_with_offsets_into_the_stored_text(
+    parser: Parser, text: str
+) -> None:
+    started = time.perf_counter()
+    parse = next(parser.parse([("a", text)]))
+    assert time.perf_counter() - started < 5  # 0.1-1.5 s on the loaded 2-core CI machine
+    assert parse.text == text
+    _check_offsets(parse)
+
+
+def test_over_the_budget_in_this_process_a_document_fails_at_a_batch_boundary(
+    parser: Parser,
+) -> None:
+    settings = replace(parser.settings, chunk_chars=1_000, batch_chars=1_000, time_budget=0.01)
+    long = "\n\n".join([PARAGRAPH] * 20)  # many pipe batches
+    with Parser(settings) as slow:
+        results = list(slow.parse_each([("short", PARAGRAPH), ("long", long), ("b", PARAGRAPH)]))
+        with pytest.raises(InputError, match="raise the budget with --set parse.time_budget"):
+            list(slow.parse([("long", long)]))
+    assert [type(r) for r in results] == [Parse, Failure, Parse]
+    assert (results[1].article_id, results[1].code) == ("long", "E301")
+
+
+def test_a_dead_workers_document_is_an_e302_saying_what_to_do(parser: Parser) -> None:
+    failure = parser._failure((0, "a1", "x" * 5_000), "died", "killed by SIGKILL")
+    assert failure.error("feed.jsonl", "7").message == (
+        "feed.jsonl: the parse worker died while parsing this document (5,000 characters; "
+        "killed by SIGKILL); the machine may have run out of memory. Split the document into "
+        "smaller files, or lower the memory used with --set parse.batch_chars=N."
+    )
+
+
+# --- worker processes, with a fake worker that needs no model ----------------------------
+# (slow: each worker process imports westphalia, ~3 s of CPU on the 2-core machine)
+
+
+def _fake_worker() -> Any:
+    """A worker's setup (like parse._parse_worker): its handler takes a task as one batch and
+    upper-cases each text; "slow" sleeps, "die" exits, "spin:PATH" touches PATH and then
+    spins in C holding the GIL (no watchdog thread can run)."""
+
+    def handle(task: list[tuple[int, str, str]]) -> Iterator[tuple[Any, ...]]:
+        yield ("begin", [index for index, _, _ in task])
+        for index, _, text in task:
+            if text == "slow":
+                time.sleep(60)
+            elif text == "die":
+                os._exit(3)
+            elif text.startswith("spin:"):
+                Path(text[5:]).touch()
+                re.match(r"(a|aa)+$", "a" * 200 + "b")  # exponential backtracking
+            yield ("done", index, text.upper())
+
+    return handle
+
+
+def _run_pool(texts: list[str], *, budget: float) -> tuple[list[Any], list[int]]:
+    """The (kind, value) outcome of each of `texts` run as one pool task, and the pids the
+    pool's worker had."""
+    pool = Pool(1, _fake_worker, (), budget=budget)
+    pids = [pool._workers[0].process.pid]
+    try:
+        task = [(i, f"id{i}", text) for i, text in enumerate(texts)]
+        found = {index: (kind, value) for index, kind, value in pool.run([task])}
+        pids.append(pool._workers[0].process.pid)
+    finally:
+        pool.close()
+    return [found[i] for i in range(len(texts))], pids
+
+
+@pytest.mark.slow
+def test_a_worker_over_the_budget_is_replaced_and_only_its_item_fails() -> None:
+    outcomes, pids = _run_pool(["one", "slow", "three"], budget=1.0)
+    assert outcomes[0] == ("done", "ONE") and outcomes[2] == ("done", "THREE")  # retried alone
+    assert outcomes[1][0] == "over" and outcomes[1][1] >= 1.0
+    assert pids[0] != pids[1]
+    assert not psutil.pid_exists(pids[0])
+
+
+@pytest.mark.slow
+def test_a_dead_worker_is_replaced_and_its_item_fails() -> None:
+    outcomes, _ = _run_pool(["die", "two"], budget=60)
+    assert outcomes == [("died", "exit code 3"), ("done", "TWO")]
+
+
+@pytest.mark.slow
+def test_a_run_left_early_leaves_no_stale_work_for_the_next() -> None:
+    pool = Pool(1, _fake_worker, (), budget=60)
+    try:
+        run = pool.run([[(0, "a", "one"), (1, "b", "slow")]])
+        assert next(run) == (0, "done", "ONE")
+        run.close()  # the caller stops reading while the worker sleeps on "slow"
+        assert list(pool.run([[(0, "c", "two")]])) == [(0, "done", "TWO")]
+    finally:
+        pool.close()
+
+
+PARENT = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_parse import _fake_worker
+from westphalia.workers import Pool
+
+pool = Pool(1, _fake_worker, (), budget=600)
+print(pool._workers[0].process.pid, flush=True)
+list(pool.run([[(0, "a", "spin:" + {marker!r})]]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
+def test_a_busy_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    marker = tmp_path / "spinning"
+    script = PARENT.format(tests=str(Path(__file__).parent), marker=str(marker))
+    parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    worker = int(parent.stdout.readline())  # type: ignore[union-attr]
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the worker never started spinning"
+        parent.kill()
+        parent.wait()
+        assert psutil.wait_procs([psutil.Process(worker)], timeout=10)[1] == []
+    finally:
+        parent.kill()
+        if psutil.pid_exists(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
+# --- settings and the pipeline -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("time_budget", "0"), ("chunk_chars", "2000000"), ("max_token_chars", "5"),
+     ("batch_chars", "-1")],
+)  # fmt: skip
+def test_parse_guard_settings_are_validated(key: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"parse.{key} \\(from --set\\)"):
+        load_settings(env={}, overrides=[f"parse.{key}={value}"])
+
+
+@pytest.mark.slow  # loads the gazetteer and the lexicon
+def test_a_document_over_the_budget_is_rejected_and_the_batch_goes_on(
+    tmp_path: Path, settings, store
+) -> None:
+    (tmp_path / "long.txt").write_text("\n\n".join([PARAGRAPH] * 20))
+    (tmp_path / "short.txt").write_text(PARAGRAPH)
+    guards = {"chunk_chars": 1_000, "batch_chars": 1_000, "time_budget": 0.01, "processes": 1}
+    settings = replace(settings, parse=replace(settings.parse, **guards))
+    summary = run([tmp_path], settings=settings, store=store)
+    (rejection,) = store.rejections()
+    assert (Path(rejection["source"]).name, rejection["code"]) == ("long.txt", "E301")
+    assert "Split the document into smaller files" in rejection["message"]
+    assert (summary.rejected, summary.new) == (1, 2)
+    sentences = store.query("SELECT count(*) AS n FROM sentences")[0]["n"]
+    assert sentences == 2  # the short article's; the long one is stored without sentences
