@@ -138,6 +138,8 @@ MEET
 --- CLASH [190] ---
 CLASH
 - * (OVER TARIFFS)         [1121]
+- * (FOR TRUCE)            [1122]
+- * TRUCE                  [1123]
 
 --- WISH [---] ---
 WISH
@@ -240,3 +242,16 @@ def test_an_es_ending_where_the_verb_takes_s_is_not_the_verb(
 ) -> None:
     parse = next(parser.parse([("a1", text)]))
     assert (index.match(parse.tokens[1], parse, {}) is not None) == is_verb
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia clashed for the truce with Pakistan.", "1122"),
+        ("Russia clashed for a lasting truce with Pakistan.", "1123"),  # not (FOR TRUCE)
+    ],
+)
+def test_the_words_of_a_preposition_pattern_follow_each_other(
+    parser, index, text: str, expected: str
+) -> None:
+    assert verb_code(parser, index, text, "clashed") == expected

@@ -5,7 +5,7 @@ user's own) gives each verb form a block of patterns such as `- * (FOR {HUMANITA
 [0233]`. Here the words after the `*` are looked for, in order, among the tokens of the verb's
 own phrase (its dependency subtree to the right, without embedded clauses but with the verb
 of an open clause: "believed linked to"), the words before it in the verb's subject; `{A B}`
-words must be near each other, `(P X)` needs the preposition P with X inside its phrase, `%`
+words must be near each other, `(P X)` needs the preposition P with X next in its phrase (determiners aside), `%`
 coordinated actors, and a bare `(P)` or a `+` says where the target is. The most specific
 pattern that matches wins (most elements, then most words matched); with none, the verb's own
 code applies; `---` means "no event".
@@ -31,6 +31,10 @@ _CLAUSE_DEPS = frozenset(
 # relations" but not "new global economic trade relations", {&TIETYPES MEMOS} not "cultural
 # internal memos"; with 2 (the former limit) both suites lost those records, with 0 the first.
 _PHRASE_SKIP = 1
+# Words that may sit between the words of a (P A B) pattern: "(FOR ASYLUM)" takes "for the
+# asylum", not "for foreign asylum" (PETRARCH validation suite). On 3,000 Reuters sentences
+# with the Phoenix dictionary 7 of 7,454 verb matches changed, as many better as worse.
+_FUNCTION_DEPS = frozenset({"det", "predet", "poss", "case", "nummod", "quantmod", "punct"})
 _XHEAD = frozenset({"xcomp"})  # an open clause's verb (not its phrase) is a pattern word
 
 
@@ -369,9 +373,10 @@ def _prep_object(
     matched: list[int] = []
     pos = 0
     for options in positions:
-        j = next((j for j in range(pos, len(inside)) if _is(inside[j], options)), None)
-        if j is None:
-            return None
+        j = next((j for j in range(pos, len(inside)) if _is(inside[j], options)
+                  or inside[j].dep not in _FUNCTION_DEPS), None)  # fmt: skip
+        if j is None or not _is(inside[j], options):
+            return None  # words of (P A B) follow each other ("for asylum", not "for new asylum")
         matched.append(inside[j].i)
         pos = j + 1
     return matched
