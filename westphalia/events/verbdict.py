@@ -5,10 +5,10 @@ user's own) gives each verb form a block of patterns such as `- * (FOR {HUMANITA
 [0233]`. Here the words after the `*` are looked for, in order, among the tokens of the verb's
 own phrase (its dependency subtree to the right, without embedded clauses but with the verb
 of an open clause: "believed linked to"), the words before it in the verb's subject; `{A B}`
-words must be near each other, `(P X)` needs the preposition P with X next in its phrase (determiners aside), `%`
-coordinated actors, and a bare `(P)` or a `+` says where the target is. The most specific
-pattern that matches wins (most elements, then most words matched); with none, the verb's own
-code applies; `---` means "no event".
+words must be near each other, `(P X)` needs the preposition P with X next in its phrase
+(determiners aside), `%` coordinated actors, and a bare `(P)` or a `+` says where the target
+is. The most specific pattern that matches wins (most elements, then most words matched);
+with none, the verb's own code applies; `---` means "no event".
 """
 
 from __future__ import annotations
