@@ -372,3 +372,12 @@ def test_a_prefix_agent_of_a_dictionaries_directory_beats_a_project_organisation
 def test_an_organisation_qualifying_a_country_leaves_the_country_the_actor(parser) -> None:
     found = mentions(parser, "IAEA member Pakistan rejected the report on Friday.")
     assert ("IAEA member Pakistan", "PAK", "gazetteer") in found
+
+
+def test_a_list_of_actors_is_one_actor_each() -> None:
+    from westphalia.parse import Parser
+
+    with Parser(ParseSettings(), GAZ.phrases()) as parser:
+        parse = next(parser.parse([("a", "Russia, the IAEA and Pakistan held talks.")]))
+    codes = [m.actor_code for m in extract_actors(parse, gazetteer=GAZ)]
+    assert codes == ["RUS", "IGOIAEA", "PAK"]

@@ -37,6 +37,7 @@ _MODIFIER_DEPS = frozenset(
     {"compound", "amod", "poss", "nmod", "appos", "flat", "npadvmod", "nummod"}
 )
 _OF_PREPS = frozenset({"of"})  # "the foreign ministers of Turkey"
+_LISTABLE = frozenset({"org", "user", "country"})  # unit kinds that are actors on their own
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Prepositions that place a group in a country ("rebels in Sudan"); "near", "outside" do not.
@@ -382,6 +383,9 @@ class _Resolver:
             self._pair(group)
         elif "person" in kinds:
             self._person(group)
+        elif kinds <= _LISTABLE and len(group) > 1 and self._listed(group):
+            for unit in group:  # "Mordor, the Shire, Arnor and Bree": each is an actor
+                self._add([unit], unit.code + unit.sector, unit.via, unit.name)
         elif kinds & {"org", "user"}:
             unit = next(u for u in group if u.kind in ("org", "user"))
             if (head := self._head_unit(group)).kind == "country" and head.via == "gazetteer":
@@ -393,6 +397,14 @@ class _Resolver:
             for unit in group:  # a city or state alone is a place, not an actor
                 if unit.kind == "country":
                     self._add([unit], unit.code + unit.sector, unit.via, unit.name)
+
+    def _listed(self, group: list[_Unit]) -> bool:
+        """Whether the group's actors are a list ("A, B and C", "A, the B"): every unit but the
+        head is joined to the phrase by a conjunction or an apposition."""
+        head = self._head_unit(group)
+        return all(
+            _head_token(self.parse, u).dep in ("conj", "appos") for u in group if u is not head
+        )
 
     def _sector(self, group: list[_Unit]) -> str:
         """The sector of the role word nearest the head (the most specific), after the code of

@@ -135,9 +135,12 @@ class _Actors:
         return [c for c in self.children.get(token.i, []) if c.dep in deps]
 
     def conjuncts(self, token: Token) -> Iterator[Token]:
+        """The token and the words conjoined with it; an apposition that is itself an actor
+        next to an actor is a list item too ("Mordor, the Shire and Bree")."""
         yield token
-        for c in self.kids(token, "conj"):
-            yield from self.conjuncts(c)
+        for c in self.kids(token, "conj", "appos"):
+            if c.dep == "conj" or (token.i in self.at and c.i in self.at):
+                yield from self.conjuncts(c)
 
 
 def _with_sector(owners: list[Mention], groups: list[Mention]) -> list[Mention]:
