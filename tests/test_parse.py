@@ -20,9 +20,9 @@ import pytest
 
 from westphalia.config import ParseSettings, load_settings
 from westphalia.errors import ConfigError, InputError
-from westphalia.parse import Failure, Parse, Parser, neutralise, pieces
+from westphalia.parse import MIN_PARALLEL_TEXTS, Failure, Parse, Parser, neutralise, pieces
 from westphalia.pipeline import run
-from westphalia.workers import Pool
+from westphalia.workers import Pool, WorkerError
 
 PARAGRAPH = (
     "Russian officials said on Tuesday that talks with Pakistan in Moscow were productive. "
@@ -156,14 +156,21 @@ def test_a_dead_workers_document_is_an_e302_saying_what_to_do(parser: Parser) ->
     )
 
 
+@pytest.mark.slow  # two workers load the model
+def test_worker_processes_give_the_parses_of_this_process(parser: Parser) -> None:
+    texts = [(f"a{i}", f"{PARAGRAPH} Item {i}.") for i in range(MIN_PARALLEL_TEXTS)]
+    with Parser(replace(parser.settings, processes=2)) as workers:
+        assert list(workers.parse(texts)) == list(parser.parse(texts))
+
+
 # --- worker processes, with a fake worker that needs no model ----------------------------
 # (slow: each worker process imports westphalia, ~3 s of CPU on the 2-core machine)
 
 
 def _fake_worker() -> Any:
     """A worker's setup (like parse._parse_worker): its handler takes a task as one batch and
-    upper-cases each text; "slow" sleeps, "die" exits, "spin:PATH" touches PATH and then
-    spins in C holding the GIL (no watchdog thread can run)."""
+    upper-cases each text; "slow" sleeps, "die" exits, "bug" raises, "spin:PATH" touches PATH
+    and then spins in C holding the GIL (no watchdog thread can run)."""
 
     def handle(task: list[tuple[int, str, str]]) -> Iterator[tuple[Any, ...]]:
         yield ("begin", [index for index, _, _ in task])
@@ -172,6 +179,8 @@ def _fake_worker() -> Any:
                 time.sleep(60)
             elif text == "die":
                 os._exit(3)
+            elif text == "bug":
+                raise ValueError("a bug")
             elif text.startswith("spin:"):
                 Path(text[5:]).touch()
                 re.match(r"(a|aa)+$", "a" * 200 + "b")  # exponential backtracking
@@ -210,6 +219,17 @@ def test_a_dead_worker_is_replaced_and_its_item_fails() -> None:
 
 
 @pytest.mark.slow
+def test_a_bug_in_a_worker_is_raised_with_its_traceback_and_the_pool_goes_on() -> None:
+    pool = Pool(1, _fake_worker, (), budget=60)
+    try:
+        with pytest.raises(WorkerError, match="ValueError: a bug"):
+            list(pool.run([[(0, "a", "bug")]]))
+        assert list(pool.run([[(0, "b", "two")]])) == [(0, "done", "TWO")]
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
 def test_a_run_left_early_leaves_no_stale_work_for_the_next() -> None:
     pool = Pool(1, _fake_worker, (), budget=60)
     try:
@@ -225,7 +245,7 @@ PARENT = """
 import sys
 sys.path.insert(0, {tests!r})
 from test_parse import _fake_worker
-from westphalia.workers import Pool
+from westphalia.workers import Pool, WorkerError
 
 pool = Pool(1, _fake_worker, (), budget=600)
 print(pool._workers[0].process.pid, flush=True)

@@ -334,7 +334,8 @@ class _Stitcher:
         self.entities: list[Entity] = []
         self.matches: list[Match] = []
 
-    def add(self, doc, offset: int, matchers: tuple[Any, Any], strings) -> None:  # noqa: ANN001 - spaCy Doc, StringStore
+    def add(self, doc: Any, offset: int, matchers: tuple[Any, Any], strings: Any) -> None:
+        """Add the Doc of the piece starting at character `offset` (`strings`: its StringStore)."""
         first, text = len(self.tokens), self.text
         for sent in doc.sents:
             index = len(self.sentences)

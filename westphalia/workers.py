@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,11 @@ from typing import Any
 
 # (index of an item, "done" | "over" | "died", the result | seconds taken | how it died)
 Outcome = tuple[int, str, Any]
+
+
+class WorkerError(RuntimeError):
+    """An exception raised inside a worker; the message is its traceback there."""
+
 
 # A pool's workers may fail to start this many times in a row before the pool gives up.
 MAX_FAILED_STARTS = 3
@@ -47,7 +53,8 @@ class Pool:
     """Worker processes that each call `init(*args)` once, which returns a handler; a task (a
     list of (index, name, text)) is sent to an idle worker, whose handler yields events:
     ("begin", [index]) when it starts or continues items, ("done", index, result) and
-    ("over", index, seconds) when it gave one up itself.
+    ("over", index, seconds) when it gave one up itself. An exception in a handler is raised
+    here as a WorkerError.
 
     An item has `budget` seconds from its first "begin": a worker over it, or dead, is killed
     and replaced; the one item it was on fails ("over" or "died"; several: each is retried
@@ -107,6 +114,8 @@ class Pool:
                 kind, *rest = worker.conn.recv()
                 if kind == "ready":
                     worker.ready, self._failed_starts = True, 0
+                elif kind == "error":
+                    raise WorkerError(rest[0])
                 elif kind == "begin":
                     now = time.monotonic()
                     for index in rest[0]:
@@ -200,8 +209,11 @@ def _serve(
             return
         if task is None:
             return
-        for event in handle(task):
-            conn.send(event)
+        try:
+            for event in handle(task):
+                conn.send(event)
+        except Exception:  # a bug: the parent raises it; this worker stays usable
+            conn.send(("error", traceback.format_exc()))
 
 
 # From <linux/prctl.h>: the signal a process gets when the thread that started it ends.
