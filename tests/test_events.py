@@ -321,3 +321,17 @@ def test_conjoined_groups_share_their_place(parser) -> None:
 def test_the_nearest_speaker_above_a_reported_deed_is_the_accuser(parser) -> None:
     found = code(parser, "Pakistan said that China said that Russia attacked the United States.")
     assert found == [("CHN", "RUS", "112")]
+
+
+def test_the_target_may_sit_in_a_clause_on_the_object(parser) -> None:
+    lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "144", "verbs": ["seal off"]}])
+    found = code(
+        parser, "Russian troops sealed off the roads leading into Pakistan.", lexicon=lexicon
+    )
+    assert found == [("RUSMIL", "PAK", "144")]
+
+
+def test_subjects_sharing_their_object_act_towards_each_other(parser) -> None:
+    lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "120", "verbs": ["postpone"]}])
+    found = code(parser, "Russia and Pakistan postponed their talks.", lexicon=lexicon)
+    assert sorted(found) == [("PAK", "RUS", "120"), ("RUS", "PAK", "120")]

@@ -44,6 +44,8 @@ _DEMAND = "020"  # an appeal for an action the lexicon does not know; as a deman
 _ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
 # Prepositions that may introduce a verb-dictionary pattern's target besides DEFAULT_PREPS.
 _DICTIONARY_PREPS = ("into", "toward", "towards", "between", "among", "upon", "onto")
+# Prepositions that name a target deep inside the object's phrase ("roads leading into X")
+_DEEP_PREPS = frozenset({*DEFAULT_PREPS, "into", "toward", "towards", "onto"})
 _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
@@ -516,6 +518,8 @@ def _verb_actors(
             for m in actors.at.get(t.i, [])
         ]  # fmt: skip
         targets = [m for m in targets if m not in noun_actors]
+    if not targets and len(sources) > 1 and _shared_object(verb, actors):
+        targets = list(sources)  # "A and B postponed their meeting": each towards the other
     plain = "noun" if trigger is not None else "verb+object" if obj is not None else "verb"
     code = _refine(pattern, verb, actors, stance=stance)
     if code[:2] == _THREAT and not any(_known_country(m) for m in targets):
@@ -531,6 +535,13 @@ def _verb_actors(
         tuple(targets),
         stance or plain,
         "" if stance else match.reverse,
+    )
+
+
+def _shared_object(verb: Token, actors: _Actors) -> bool:
+    """Whether the verb's object belongs to its subjects together ("their meeting")."""
+    return any(
+        p.text.lower() == "their" for d in actors.kids(verb, "dobj") for p in actors.kids(d, "poss")
     )
 
 
@@ -638,9 +649,12 @@ def _targets(
             actors.kids(obj, "prep") if obj else []
         )
         _add_pobjs(found, preps, keep, actors)
-    for head in [obj] if obj is not None else actors.kids(verb, "dobj"):
+    heads = [obj] if obj is not None else actors.kids(verb, "dobj")
+    heads += [o for p in actors.kids(verb, "prep", "prt") if p.i in particles
+              for o in actors.kids(p, "pobj")]  # fmt: skip  # "cordoned off the roads into X"
+    for head in heads:
         if not found:  # "welcomed the resumption of ties with X", "stopped talks with X"
-            deep = lambda p: keep(p) or p.text.lower() in DEFAULT_PREPS  # noqa: E731
+            deep = lambda p: keep(p) or p.text.lower() in _DEEP_PREPS  # noqa: E731
             _add_pobjs(found, _nested_preps(head, actors, own=obj is None), deep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
@@ -677,13 +691,13 @@ def _counted_objects(verb: Token, actors: _Actors) -> list[Token]:
 
 
 def _nested_preps(obj: Token, actors: _Actors, *, own: bool = False, depth: int = 3) -> list[Token]:
-    """Prepositions inside the object's phrase, below its own ("of ties with X"); with `own`
-    its own too."""
+    """Prepositions inside the object's phrase, below its own ("of ties with X", "roads leading
+    into X"); with `own` its own too."""
     found: list[Token] = []
     frontier = [obj]
     for _ in range(depth):
         frontier = [c for t in frontier for c in actors.children.get(t.i, [])
-                    if c.dep in ("prep", "pobj", "amod", "compound")]  # fmt: skip
+                    if c.dep in ("prep", "pobj", "amod", "compound", "acl")]  # fmt: skip
         found += [t for t in frontier if t.dep == "prep" and (own or t.head != obj.i)]
     return found
 
