@@ -466,7 +466,7 @@ class _Resolver:
         sector = self._sector(group)
         countries = _countries(group, sector)
         if not countries:
-            here = self._located(group)
+            here = self._located(group) or self._clause_countries(group)
             if len(here) == 1:  # "rebels attacked a town in Sudan"
                 self._add(group, _combine(here.pop(), sector), "context", "")
             else:
@@ -523,6 +523,24 @@ class _Resolver:
                     pobjs = [t for t in self.kids[prep.i] if t.dep == "pobj"]
                     pobjs += [t for p in pobjs for t in self.kids[p.i] if t.dep == "conj"]
                     found |= {c for pobj in pobjs if (c := self._country_in(pobj))}
+        return found - self._held(head)
+
+    def _clause_countries(self, group: list[_Unit]) -> set[str]:
+        """The countries named among the other words of the clause the group is the subject
+        or object of, not inside a clause below it ("protesters marched against the government
+        of Peru": PER; "crowds trashed its embassy" after a clause naming a country: none)."""
+        head = self._head(group)
+        if head.dep not in ("nsubj", "nsubjpass", "dobj"):
+            return set()
+        verb = self.parse.tokens[head.head]
+        found, queue = set(), [t for t in self.kids[verb.i] if t.i != head.i]
+        while queue:
+            token = queue.pop()
+            if token.pos in ("VERB", "AUX") or token.dep in ("advcl", "ccomp", "relcl", "acl"):
+                continue  # another clause
+            if token.i in self.country_at:
+                found.add(self.country_at[token.i])
+            queue.extend(self.kids[token.i])
         return found - self._held(head)
 
     def _held(self, token: Token) -> set[str]:

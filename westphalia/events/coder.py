@@ -210,6 +210,11 @@ def _discarded_sentences(parse: Parse, lexicon: Lexicon) -> set[int] | None:
     return skipped
 
 
+def _actor(mention: Mention) -> bool:
+    """Whether the mention names more than a bare country (which may be only a place)."""
+    return len(mention.actor_code) > 3 and _known_country(mention)
+
+
 def _known_country(mention: Mention) -> bool:
     return not mention.actor_code.startswith("---")
 
@@ -260,14 +265,14 @@ def _accused(hit: _Hit, reported: dict[int, tuple[Token, list[Mention]]], actors
 
 
 def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
-    """A protest with no target of its own, whose purpose is a demand or an appeal ("rioted,
+    """A protest with no target but a place, whose purpose is a demand or an appeal ("rioted,
     calling for the removal of X", "blocked roads to press demands on X's government"), is a
     protest against the one the demand is made of, refined by the change demanded (14x1
     leadership, 14x2 policy, 14x3 rights, 14x4 institutions); the demand is no second event."""
     protests = {  # the protest verb's token -> the protest's index in `hits`
         h.trigger[1] - 1: n
         for n, h in enumerate(hits)
-        if h.pattern.code[:2] == _PROTEST and not h.targets and h.sources
+        if h.pattern.code[:2] == _PROTEST and h.sources and not any(_actor(m) for m in h.targets)
     }
     if not protests:
         return hits
