@@ -1,7 +1,7 @@
 """Parse time and peak memory against document size for pathological shapes (issue 11).
 
 Usage:
-    .venv/bin/python benchmarks/adversarial.py                   # ~2-3 minutes on 2 cores
+    .venv/bin/python benchmarks/adversarial.py                   # 2.3 minutes on 2 idle cores
     .venv/bin/python benchmarks/adversarial.py --sizes 25000,100000,400000 --shapes one-letter
 
 Each (shape, size) is parsed by a fresh child process (the default parse settings, one process:

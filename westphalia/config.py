@@ -89,8 +89,9 @@ class ParseSettings:
     # Seconds one document may take to parse before it is rejected (E301). A worker process is
     # killed at the budget and replaced; in one process (processes=1, or a small batch) the
     # budget is checked between pipe batches, so a document stops at most one batch late.
-    # Parsing runs at 10,000-30,000 characters/s per process (2-core machine, loaded to idle),
-    # so 300 s admits a text of 3 MB or more; a news article takes well under a second.
+    # Parsing runs at 8,000 (one-letter words) to 30,000 (prose) characters/s per process on an
+    # idle 2-core machine (benchmarks/adversarial.py), so 300 s admits 2.4 MB of the worst text
+    # and ~8 MB of prose; a news article takes well under a second.
     time_budget: float = 300.0
 
 
