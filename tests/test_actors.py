@@ -381,3 +381,13 @@ def test_a_list_of_actors_is_one_actor_each() -> None:
         parse = next(parser.parse([("a", "Russia, the IAEA and Pakistan held talks.")]))
     codes = [m.actor_code for m in extract_actors(parse, gazetteer=GAZ)]
     assert codes == ["RUS", "IGOIAEA", "PAK"]
+
+
+def test_a_group_owned_by_a_list_is_left_to_the_list() -> None:
+    from westphalia.parse import Parser
+
+    text = "Troops from Russia, China and Pakistan began an exercise off Islamabad."
+    with Parser(ParseSettings(), GAZ.phrases()) as parser:
+        parse = next(parser.parse([("a", text)]))
+    troops = [m for m in extract_actors(parse, gazetteer=GAZ) if m.span.start == 0]
+    assert [m.actor_code for m in troops] == ["---MIL"]  # not PAKMIL from the place

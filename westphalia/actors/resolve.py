@@ -38,6 +38,7 @@ _MODIFIER_DEPS = frozenset(
 )
 _OF_PREPS = frozenset({"of"})  # "the foreign ministers of Turkey"
 _LISTABLE = frozenset({"org", "user", "country"})  # unit kinds that are actors on their own
+_OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X": X owns the group
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Prepositions that place a group in a country ("rebels in Sudan"); "near", "outside" do not.
@@ -365,6 +366,7 @@ class _Resolver:
             if u.kind in ("country", "place")
             for i in range(u.start, u.end)
         }
+        self.place_words = {i for u in units if u.kind == "place" for i in range(u.start, u.end)}
         self.kids: dict[int, list[Token]] = defaultdict(list)
         for token in parse.tokens:
             if token.head != token.i:
@@ -530,7 +532,9 @@ class _Resolver:
         or object of, not inside a clause below it ("protesters marched against the government
         of Peru": PER; "crowds trashed its embassy" after a clause naming a country: none)."""
         head = self._head(group)
-        if head.dep not in ("nsubj", "nsubjpass", "dobj"):
+        if head.dep not in ("nsubj", "nsubjpass", "dobj") or any(
+            p.dep == "prep" and p.text.lower() in _OWNER_PREPS for p in self.kids[head.i]
+        ):  # "forces from A, B and C": the coder reads the owners, one actor each
             return set()
         verb = self.parse.tokens[head.head]
         found, queue = set(), [t for t in self.kids[verb.i] if t.i != head.i]
@@ -538,8 +542,8 @@ class _Resolver:
             token = queue.pop()
             if token.pos in ("VERB", "AUX") or token.dep in ("advcl", "ccomp", "relcl", "acl"):
                 continue  # another clause
-            if token.i in self.country_at:
-                found.add(self.country_at[token.i])
+            if token.i in self.country_at and token.i not in self.place_words:
+                found.add(self.country_at[token.i])  # a country, not a city in it
             queue.extend(self.kids[token.i])
         return found - self._held(head)
 
