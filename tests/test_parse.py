@@ -303,3 +303,22 @@ def test_a_document_over_the_budget_is_rejected_and_the_batch_goes_on(
     assert (summary.rejected, summary.new) == (1, 2)
     sentences = store.query("SELECT count(*) AS n FROM sentences")[0]["n"]
     assert sentences == 2  # the short article's; the long one is stored without sentences
+
+
+@pytest.mark.slow
+def test_a_document_rejected_at_parse_is_parsed_again_by_the_next_run(
+    tmp_path: Path, settings, store
+) -> None:
+    (tmp_path / "long.txt").write_text("\n\n".join([PARAGRAPH] * 20))
+    guards = {"chunk_chars": 1_000, "batch_chars": 1_000, "time_budget": 0.01, "processes": 1}
+    tight = replace(settings, parse=replace(settings.parse, **guards))
+    run([tmp_path], settings=tight, store=store)
+    assert [r["code"] for r in store.rejections()] == ["E301"]
+    summary = run([tmp_path], settings=settings, store=store)  # the default budget
+    assert (summary.rejected, summary.known, store.rejections()) == (0, 1, [])
+    sentences = store.query("SELECT count(*) AS n FROM sentences")[0]["n"]
+    assert sentences >= 20
+    events = store.query("SELECT sum(count) AS n FROM events")[0]["n"]
+    run([tmp_path], settings=settings, store=store)  # parsed now: not parsed a third time
+    assert store.query("SELECT count(*) AS n FROM sentences")[0]["n"] == sentences
+    assert store.query("SELECT sum(count) AS n FROM events")[0]["n"] == events

@@ -174,7 +174,13 @@ class _Runner:
             return
         exact = [a for a, s in batch.articles if s.match is Match.EXACT]
         stored = self.store.known_occurrences(exact) if exact else set()
-        fresh = [(a, s.story_id) for a, s in batch.articles if s.match is not Match.EXACT]
+        # a stored article whose parse failed before (no sentences) is parsed again, once
+        retry = self.store.unparsed(a.id for a in exact) if exact else set()
+        fresh = []
+        for article, assignment in batch.articles:
+            if assignment.match is not Match.EXACT or article.id in retry:
+                fresh.append((article, assignment.story_id))
+                retry.discard(article.id)
         if fresh:
             self._annotator = self._annotator or _Annotator(self.settings)
             self._annotator.annotate(fresh, batch, strict=self.strict)

@@ -281,6 +281,17 @@ class Store:
             ).fetchall()
         return {(r[0], r[1], r[2]) for r in rows}
 
+    def unparsed(self, article_ids: Iterable[str]) -> set[str]:
+        """Of the stored articles `article_ids`, those with no sentences: their parse failed
+        (E301 over the time budget, E302 a worker died), so a later run parses them again."""
+        keys = pa.table({"article_id": sorted(set(article_ids))})
+        with self._registered("_ids", keys):
+            rows = self.con.execute(
+                "SELECT k.article_id FROM _ids k JOIN articles a ON a.id = k.article_id "
+                "WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = k.article_id)"
+            ).fetchall()
+        return {r[0] for r in rows}
+
     @contextmanager
     def _registered(self, name: str, table: pa.Table) -> Iterator[None]:
         self.con.register(name, table)
