@@ -241,6 +241,11 @@ PROTEST_LEX = build_lexicon(
             "Pakistani officials.",
             ("PAKCVL", "PAKGOV", "1443"),
         ),
+        (  # three arcs up from the demand to the protest
+            "Pakistani protesters rioted on Monday, joining crowds in demanding the resignation "
+            "of Pakistani officials.",
+            ("PAKCVL", "PAKGOV", "1451"),
+        ),
     ],
 )
 def test_a_protest_for_a_demand_targets_whom_the_demand_is_of(parser, text, expected) -> None:

@@ -53,9 +53,8 @@ _VISIT = "042"  # "arrived in X"
 _OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X", "the people of X"
 _CLAUSE_DEPTH = 12  # dependency paths inside one reported clause are short
 _PROTEST = "14"
-_PURPOSE_DEPTH = (
-    4  # "rioted (advcl) calling (acl) for (prep) ...": the demand sits near its protest
-)
+# "rioted (advcl) joining (prep) in (pcomp) demanding": a demand sits within 3 arcs of its protest
+_PURPOSE_DEPTH = 4
 _THREAT = "13"
 _DEMAND_ROOTS = frozenset({"02", "10"})  # what a protest can be for: an appeal, a demand
 
@@ -250,17 +249,13 @@ def _accusations(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
 def _accused(hit: _Hit, reported: dict[int, tuple[Token, list[Mention]]], actors: _Actors) -> _Hit:
     """The deed as an accusation by the nearest speaker above it who is not on the doer's side;
     the deed itself when there is none."""
-    tokens, i = actors.parse.tokens, hit.trigger[0]
-    for _ in range(_CLAUSE_DEPTH):
+    for i in _path_up(actors.parse, hit.trigger[0], _CLAUSE_DEPTH):
         if i in reported:
             verb, speakers = reported[i]
             accused = [m for m in hit.sources if _known_country(m) and not _same_side(m, speakers)]
             if accused:
                 return _Hit(Pattern(ACCUSATION, (verb.lemma.lower(),)), (verb.i, verb.i + 1),
                             tuple(speakers), tuple(accused), "accusation")  # fmt: skip
-        if tokens[i].head == i:
-            break
-        i = tokens[i].head
     return hit
 
 
@@ -277,19 +272,11 @@ def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
     if not protests:
         return hits
     out: list[_Hit | None] = list(hits)
-    tokens = actors.parse.tokens
     for n, demand in enumerate(hits):
         if demand.pattern.code[:2] not in _DEMAND_ROOTS or not demand.targets:
             continue
-        i = demand.trigger[0]
-        for _ in range(_PURPOSE_DEPTH):  # up from the demand to the protest it is the aim of
-            if i in protests and i != demand.trigger[0]:
-                break
-            if tokens[i].head == i:
-                i = -1
-                break
-            i = tokens[i].head
-        k = protests.pop(i, None) if i in protests else None
+        path = _path_up(actors.parse, demand.trigger[0], _PURPOSE_DEPTH)
+        k = next((protests.pop(i) for i in path if i in protests), None)  # the protest it aims
         if k is None:
             continue
         protest = hits[k]
@@ -962,10 +949,13 @@ def _when(parse: Parse, trigger: Token, published: date | None) -> tuple[date | 
 
 
 def _governed_by(parse: Parse, i: int, head: int, *, depth: int = _CLAUSE_DEPTH) -> bool:
+    return head in _path_up(parse, i, depth)
+
+
+def _path_up(parse: Parse, i: int, depth: int) -> Iterator[int]:
+    """Token `i` and its heads up to the root, at most `depth` tokens."""
     for _ in range(depth):
-        if i == head:
-            return True
+        yield i
         if parse.tokens[i].head == i:
-            return False
+            return
         i = parse.tokens[i].head
-    return False
