@@ -340,3 +340,21 @@ def test_subjects_sharing_their_object_act_towards_each_other(parser) -> None:
     lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "120", "verbs": ["postpone"]}])
     found = code(parser, "Russia and Pakistan postponed their talks.", lexicon=lexicon)
     assert sorted(found) == [("PAK", "RUS", "120"), ("RUS", "PAK", "120")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia accepted Pakistani demands for political reforms.", ("RUS", "PAK", "083")),
+        ("Russia conceded to Pakistani demands for a referendum.", ("RUS", "PAK", "0834")),
+        ("Russia accepted Pakistani demands for talks.", ("RUS", "PAK", "080")),
+    ],
+)
+def test_yielding_to_demands_for_reform_is_acceding_by_its_kind(parser, text, expected) -> None:
+    lexicon = build_lexicon(
+        [
+            *LEXICON_ENTRIES,
+            {"code": "080", "verbs": ["accept", "concede to"], "objects": ["demand"]},
+        ]
+    )
+    assert code(parser, text, lexicon=lexicon) == [expected]

@@ -56,6 +56,7 @@ _PROTEST = "14"
 # "rioted (advcl) joining (prep) in (pcomp) demanding": a demand sits within 3 arcs of its protest
 _PURPOSE_DEPTH = 4
 _THREAT = "13"
+_YIELD, _ACCEDE = "080", "083"  # yielding to demands; acceding to demands for political reform
 _DEMAND_ROOTS = frozenset({"02", "10"})  # what a protest can be for: an appeal, a demand
 
 
@@ -280,9 +281,9 @@ def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:
         if k is None:
             continue
         protest = hits[k]
-        code, kind = protest.pattern.code[:3], _change_kind(demand, actors)
-        if kind and code + kind in ontology():
-            code += kind
+        code = _reform(protest.pattern.code[:3], _change_kind(demand, actors))
+        if code not in ontology():
+            code = protest.pattern.code[:3]
         out[k] = replace(
             protest, pattern=replace(protest.pattern, code=code), targets=demand.targets
         )
@@ -422,7 +423,7 @@ def _match_yaml(verb: Token, actors: _Actors) -> _Match | None:
         extra = _particles(verb, pattern, actors)
         if extra is None:
             continue
-        obj = _object(verb, pattern, actors)
+        obj = _object(verb, pattern, actors, particles=extra)
         if pattern.objects and obj is None:
             continue
         return _Match(pattern, obj, frozenset(extra))
@@ -442,11 +443,15 @@ def _particles(verb: Token, pattern: Pattern, actors: _Actors) -> set[int] | Non
     return found
 
 
-def _object(verb: Token, pattern: Pattern, actors: _Actors) -> Token | None:
-    """The direct object that satisfies the pattern's `objects` (its lemma or a compound)."""
+def _object(verb: Token, pattern: Pattern, actors: _Actors, *, particles: set[int]) -> Token | None:
+    """The direct object that satisfies the pattern's `objects` (its lemma or a compound), or
+    the object of the pattern's own preposition ("conceded to demands")."""
     if not pattern.objects:
         return None
-    for obj in actors.kids(verb, "dobj", "nsubjpass", "attr"):
+    tokens = actors.parse.tokens
+    candidates = actors.kids(verb, "dobj", "nsubjpass", "attr")
+    candidates += [o for i in sorted(particles) for o in actors.kids(tokens[i], "pobj")]
+    for obj in candidates:
         words = {obj.lemma.lower(), obj.text.lower()} | {
             c.lemma.lower() for c in actors.kids(obj, "compound")
         }
@@ -810,9 +815,25 @@ def _refine(pattern: Pattern, verb: Token, actors: _Actors, *, stance: str | Non
             if embedded is not None and embedded.pattern.code[:2] not in ("02", "10", "01"):
                 appeal = sem.lookup("appeal_codes", embedded.pattern.code, "020")
                 if appeal == "024":  # political reform: of which kind ("abandon the policy")
-                    appeal += _change_kind_below(x, actors)
+                    appeal = _reform(appeal, _change_kind_below(x, actors))
                 return appeal if code[:2] == "02" else "10" + appeal[2:]
+    if code == _YIELD and any(
+        actors.lemma(o) in sem.demand_nouns for o in _objects_of(verb, actors)
+    ):
+        kind = _change_kind_below(verb, actors)  # "accepted demands for reform": 083x
+        return _reform(_ACCEDE, kind) if kind else code
     return code
+
+
+def _reform(code: str, kind: str) -> str:
+    """A reform code (024, 083, 104, 14x) refined by the kind of change ("0": no one kind)."""
+    return code + kind if kind not in ("", "0") else code
+
+
+def _objects_of(verb: Token, actors: _Actors) -> list[Token]:
+    """The verb's direct objects and the objects of its prepositions ("conceded to demands")."""
+    preps = actors.kids(verb, "prep")
+    return actors.kids(verb, "dobj") + [o for p in preps for o in actors.kids(p, "pobj")]
 
 
 # --- eventive nouns -------------------------------------------------------------------------

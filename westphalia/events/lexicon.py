@@ -40,8 +40,9 @@ class Pattern:
 _DATED_DISCARD = re.compile(r"\d|\b(ago|later)$")
 DEFAULT_CONFIDENCE = 0.5  # for a rule the calibration table does not list
 _WORD_LISTS = ("condition_marks", "light_verbs", "intent_verbs", "intent_adjectives",
-               "threat_verbs", "refusal_verbs", "negating_verbs", "appeal_verbs", "demand_verbs", "intent_modals",
-               "obligation_modals", "possibility_modals", "speech_verbs", "quote_verbs")  # fmt: skip
+               "threat_verbs", "refusal_verbs", "negating_verbs", "appeal_verbs", "demand_verbs",
+               "demand_nouns", "intent_modals", "obligation_modals", "possibility_modals",
+               "speech_verbs", "quote_verbs")  # fmt: skip
 _CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_codes", "appeal_codes")
 
 
@@ -71,6 +72,7 @@ class Semantics:
     appeal_codes: dict[str, str]
     accusation_codes: dict[str, str]  # word -> 112x (what the accusation is of)
     change_kinds: dict[str, str]  # word -> last digit of 104x/14xy (the change demanded)
+    demand_nouns: frozenset[str]
 
     def lookup(self, table: str, code: str, default: str) -> str:
         """The most specific entry of a code table for `code`: the code itself, then its
