@@ -358,3 +358,7 @@ def test_yielding_to_demands_for_reform_is_acceding_by_its_kind(parser, text, ex
         ]
     )
     assert code(parser, text, lexicon=lexicon) == [expected]
+
+
+def test_the_target_may_be_the_by_agent_of_a_participle_on_the_object(parser) -> None:
+    assert code(parser, "Russia praised the proposal made by Pakistan.") == [("RUS", "PAK", "051")]

@@ -651,7 +651,7 @@ def _targets(
               for o in actors.kids(p, "pobj")]  # fmt: skip  # "cordoned off the roads into X"
     for head in heads:
         if not found:  # "welcomed the resumption of ties with X", "stopped talks with X"
-            deep = lambda p: keep(p) or p.text.lower() in _DEEP_PREPS  # noqa: E731
+            deep = lambda p: keep(p) or p.text.lower() in _DEEP_PREPS or p.dep == "agent"  # noqa: E731
             _add_pobjs(found, _nested_preps(head, actors, own=obj is None), deep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
@@ -689,13 +689,15 @@ def _counted_objects(verb: Token, actors: _Actors) -> list[Token]:
 
 def _nested_preps(obj: Token, actors: _Actors, *, own: bool = False, depth: int = 3) -> list[Token]:
     """Prepositions inside the object's phrase, below its own ("of ties with X", "roads leading
-    into X"); with `own` its own too."""
+    into X"), and the by-agent of a participle on it ("memos sent by X"); with `own` its own
+    prepositions too."""
     found: list[Token] = []
     frontier = [obj]
     for _ in range(depth):
         frontier = [c for t in frontier for c in actors.children.get(t.i, [])
-                    if c.dep in ("prep", "pobj", "amod", "compound", "acl")]  # fmt: skip
-        found += [t for t in frontier if t.dep == "prep" and (own or t.head != obj.i)]
+                    if c.dep in ("prep", "pobj", "amod", "compound", "acl", "agent")]  # fmt: skip
+        found += [t for t in frontier if t.dep == "agent" or
+                  (t.dep == "prep" and (own or t.head != obj.i))]  # fmt: skip
     return found
 
 
