@@ -362,3 +362,37 @@ def test_yielding_to_demands_for_reform_is_acceding_by_its_kind(parser, text, ex
 
 def test_the_target_may_be_the_by_agent_of_a_participle_on_the_object(parser) -> None:
     assert code(parser, "Russia praised the proposal made by Pakistan.") == [("RUS", "PAK", "051")]
+
+
+def _misparsed(words: list[tuple[str, str, str, str, int]]):
+    """A one-sentence Parse from (text, lemma, pos, dep, head) rows, as the parser gave them."""
+    from westphalia.model import Sentence, Span
+    from westphalia.parse import Parse, Token
+
+    tokens, start = [], 0
+    for i, (text, lemma, pos, dep, head) in enumerate(words):
+        tokens.append(Token(i, start, start + len(text), text, lemma, pos, pos, dep, head, 0, ""))
+        start += len(text) + 1
+    text = " ".join(w[0] for w in words)
+    sentence = Sentence("a1", 0, Span(0, len(text)), text)
+    return Parse("a1", text, (sentence,), tuple(tokens), (), ())
+
+
+def test_a_preposition_the_parser_left_without_object_takes_the_noun_after_it() -> None:
+    from westphalia.model import Mention, Span
+
+    # "Russia granted asylum to five Pakistani officials holed up ...", with "officials" parsed
+    # as the subject of "holed" and "to" left without an object
+    parse = _misparsed([
+        ("Russia", "Russia", "PROPN", "nsubj", 1), ("granted", "grant", "VERB", "ROOT", 1),
+        ("asylum", "asylum", "NOUN", "dobj", 1), ("to", "to", "ADP", "prep", 1),
+        ("five", "five", "NUM", "nummod", 6), ("Pakistani", "Pakistani", "ADJ", "amod", 6),
+        ("officials", "official", "NOUN", "nsubj", 7), ("holed", "hole", "VERB", "advcl", 1),
+    ])  # fmt: skip
+    mentions = [
+        Mention("a1", 0, Span(0, 6), "Russia", "RUS", "gazetteer"),
+        Mention("a1", 0, Span(32, 50), "Pakistani officials", "PAKGOV", "role"),
+    ]
+    lexicon = build_lexicon([{"code": "075", "verbs": ["grant"], "objects": ["asylum"]}])
+    events = extract_events(parse, mentions, lexicon=lexicon, story_id="s1")
+    assert [(e.source, e.target, e.code) for e in events] == [("RUS", "PAKGOV", "075")]

@@ -51,6 +51,7 @@ _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
 _VISIT = "042"  # "arrived in X"
 _OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X", "the people of X"
+_STRANDED_REACH = 5  # words between a stranded preposition and its noun ("to five Panamanian army")
 _CLAUSE_DEPTH = 12  # dependency paths inside one reported clause are short
 _PROTEST = "14"
 # "rioted (advcl) joining (prep) in (pcomp) demanding": a demand sits within 3 arcs of its protest
@@ -723,12 +724,24 @@ def _add_pobjs(
     one that merely modifies it."""
     for prep in preps:
         if keep(prep):
-            for pobj in actors.kids(prep, "pobj"):
+            for pobj in actors.kids(prep, "pobj") or _stranded_object(prep, actors):
                 if prep.text.lower() in _TOPIC_PREPS:
                     named = [m for t in actors.conjuncts(pobj) for m in actors.at.get(t.i, [])]
                 else:
                     named = _pobj_actors(pobj, actors)
                 found += [m for m in named if m not in found and _known_country(m)]
+
+
+def _stranded_object(prep: Token, actors: _Actors) -> list[Token]:
+    """The object of a preposition the parser left without one: the noun phrase right after it,
+    taken as the subject of a clause ("granted asylum to five officers holed up in X")."""
+    tokens = actors.parse.tokens
+    for token in tokens[prep.i + 1 : prep.i + 1 + _STRANDED_REACH]:
+        if token.sent != prep.sent or token.pos in ("VERB", "AUX", "ADP", "PUNCT"):
+            break
+        if token.i in actors.at and token.dep in _SUBJECT_DEPS:
+            return [token]
+    return []
 
 
 def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
