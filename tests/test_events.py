@@ -396,3 +396,15 @@ def test_a_preposition_the_parser_left_without_object_takes_the_noun_after_it() 
     lexicon = build_lexicon([{"code": "075", "verbs": ["grant"], "objects": ["asylum"]}])
     events = extract_events(parse, mentions, lexicon=lexicon, story_id="s1")
     assert [(e.source, e.target, e.code) for e in events] == [("RUS", "PAKGOV", "075")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # an obligation to be ready to act, voiced by another, is a demand; one's own readiness, intent
+        ("Russia said Pakistan must be ready to withdraw its troops.", ("RUS", "PAK", "1056")),
+        ("Russia said Pakistan is ready to withdraw from China.", ("PAK", "CHN", "0356")),
+    ],
+)
+def test_must_be_ready_to_is_the_speakers_demand(parser, text, expected) -> None:
+    lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "0874", "verbs": ["withdraw"]}])
+    assert expected in code(parser, text, lexicon=lexicon)

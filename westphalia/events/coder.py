@@ -492,6 +492,10 @@ def _verb_actors(
         return _reported_demand(verb, pattern, governor, actors)
     if governor.pos == "ADJ" and verb.dep == "xcomp":  # "is willing/about to send": "is" has it
         governor = actors.parse.tokens[governor.head]
+        if stance == "intent" and _modal(governor, actors) == "obligation":
+            # "X said Y must be ready to mediate": X's demand of Y, not Y's intent
+            speech = actors.parse.tokens[governor.head]
+            return _reported_demand(governor, pattern, speech, actors, action=verb)
     subject_verb = (
         governor
         if verb.dep in ("xcomp", "conj", "advcl") and not _subject_tokens(verb, actors)
@@ -599,17 +603,21 @@ def _held(
     return "refusal" if stance in ("intent", "refusal") else "none"
 
 
-def _reported_demand(verb: Token, pattern: Pattern, speech: Token, actors: _Actors) -> _Hit | None:
-    """ "X said Y must withdraw": X demands (10x) of Y; an obligation nobody voices is no event."""
+def _reported_demand(
+    verb: Token, pattern: Pattern, speech: Token, actors: _Actors, *, action: Token | None = None
+) -> _Hit | None:
+    """ "X said Y must withdraw": X demands (10x) of Y; an obligation nobody voices is no event.
+    `verb` is the clause the speech verb governs; `action`, when another word, the trigger."""
     sem = actors.sem
     if verb.dep != "ccomp" or actors.lemma(speech) not in sem.speech_verbs | sem.demand_verbs:
         return None
     speakers = [m for s in _subject_tokens(speech, actors) for m in actors.of(s)]
     targets = [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
     code = _demand_code(pattern.code, sem)
+    trigger = action or verb
     return _Hit(
         Pattern(code, pattern.words),
-        (verb.i, verb.i + 1),
+        (trigger.i, trigger.i + 1),
         tuple(speakers),
         tuple(targets),
         "demand",
