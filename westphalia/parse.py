@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -88,8 +89,22 @@ class Parse:
         """Character span of tokens [start, end)."""
         return Span(self.tokens[start].start, self.tokens[end - 1].end)
 
-    def children(self, i: int) -> list[Token]:
-        return [t for t in self.tokens if t.head == i and t.i != i]
+    def dependents(self) -> dict[int, list[Token]]:
+        """Every token's dependents, by the index of its head, in document order (one pass:
+        build it once per document and keep it)."""
+        found: dict[int, list[Token]] = {}
+        for token in self.tokens:
+            if token.head != token.i:
+                found.setdefault(token.head, []).append(token)
+        return found
+
+    def tokens_within(self, span: Span) -> range:
+        """Indices of the tokens lying wholly inside `span` (a mention's words)."""
+        first = bisect_left(self.tokens, span.start, key=lambda t: t.start)
+        last = first
+        while last < len(self.tokens) and self.tokens[last].end <= span.end:
+            last += 1
+        return range(first, last)
 
 
 @dataclass(frozen=True, slots=True)

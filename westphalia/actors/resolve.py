@@ -367,10 +367,7 @@ class _Resolver:
             for i in range(u.start, u.end)
         }
         self.place_words = {i for u in units if u.kind == "place" for i in range(u.start, u.end)}
-        self.kids: dict[int, list[Token]] = defaultdict(list)
-        for token in parse.tokens:
-            if token.head != token.i:
-                self.kids[token.head].append(token)
+        self.kids: dict[int, list[Token]] = defaultdict(list, parse.dependents())
         self.mentions: list[Mention] = []
         self.people: dict[str, str] = {}  # full name or surname -> code
         self.person_mentions: list[Mention] = []

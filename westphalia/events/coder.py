@@ -19,7 +19,6 @@ lists and code tables in events/data/semantics.yaml:
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -79,19 +78,11 @@ class _Actors:
     def __init__(self, parse: Parse, mentions: list[Mention], lexicon: Lexicon) -> None:
         self.parse, self.lexicon, self.sem = parse, lexicon, lexicon.semantics
         self.at: dict[int, list[Mention]] = {}
-        starts = [t.start for t in parse.tokens]
-        for mention in mentions:  # the tokens inside each mention's span, by bisection
-            for i in range(bisect_left(starts, mention.span.start), len(starts)):
-                token = parse.tokens[i]
-                if token.start >= mention.span.end:
-                    break
-                if token.end <= mention.span.end:
-                    self.at.setdefault(token.i, []).append(mention)
+        for mention in mentions:  # the tokens inside each mention's span
+            for i in parse.tokens_within(mention.span):
+                self.at.setdefault(i, []).append(mention)
         self.matches: dict[int, _Match | None] = {}  # verb token -> its lexicon match
-        self.children: dict[int, list[Token]] = {}
-        for token in parse.tokens:
-            if token.head != token.i:
-                self.children.setdefault(token.head, []).append(token)
+        self.children = parse.dependents()
 
     def lemma(self, token: Token) -> str:
         """The token's lemma, with the small model's verb-lemma errors ("staged" -> "stag")

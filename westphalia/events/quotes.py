@@ -9,7 +9,7 @@ quote closed before a new sentence starts with its attribution, of the next sent
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from ..model import Mention, Quote, Span
 from ..parse import Parse, Token
@@ -77,22 +77,17 @@ class _Tree:
 
     def __init__(self, parse: Parse, mentions: list[Mention]) -> None:
         self.parse = parse
-        self.children: dict[int, list[Token]] = {}
+        self.children = parse.dependents()
         self.speech: dict[int, list[Token]] = {}
         for t in parse.tokens:
-            if t.head != t.i:
-                self.children.setdefault(t.head, []).append(t)
             if t.pos == "VERB" and t.lemma.lower() in SPEECH_VERBS:
                 self.speech.setdefault(t.sent, []).append(t)
         self.by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             self.by_sentence.setdefault(m.sentence_index, []).append(m)
         self.at: dict[int, Mention] = {}  # token -> the first mention (in order) covering it
-        starts = [t.start for t in parse.tokens]
         for m in mentions:
-            for i in range(bisect_left(starts, m.span.start), len(starts)):
-                if parse.tokens[i].end > m.span.end:
-                    break
+            for i in parse.tokens_within(m.span):
                 self.at.setdefault(i, m)
         self.low, self.high = self._extents()
 
