@@ -18,6 +18,7 @@ from westphalia.dictionaries import (
     Element,
     discarded,
     load_dictionaries,
+    read_negations,
     read_actors,
     read_agents,
     read_discards,
@@ -351,6 +352,7 @@ def _directory(tmp_path: Path) -> Path:
     _write(folder, "Mini.discards.txt", "ZORBBALL\n")
     _write(folder, "README.md", "not a dictionary [XYZ]\n")
     _write(folder, "Mini.prepositions.txt", "TOWARD\n")
+    _write(folder, "Mini.Coding_Ontology.txt", "# header\n050:0x0080#Coop\n110:0xFFFF+0x0080\n")
     return folder
 
 
@@ -358,7 +360,9 @@ def test_load_finds_the_files_by_name(tmp_path: Path) -> None:
     loaded = load_dictionaries(_directory(tmp_path), cache_dir=tmp_path / "cache")
     assert [Path(s).name for s in loaded.sources] == [
         "Mini.verbs.txt", "A.actors.txt", "B.actors.txt", "Mini.agents.txt", "Mini.discards.txt",
+        "Mini.Coding_Ontology.txt",
     ]  # fmt: skip
+    assert loaded.negations == (("110", "050"),)
     assert [a.default for a in loaded.actors] == ["ZMB", "ONH"]
     assert loaded.verbs is not None and loaded.verbs.entries["frob"].code == "080"
     assert (loaded.agents[0].code, loaded.discards[0].phrase) == ("CRF", "zorbball")
@@ -410,3 +414,29 @@ def test_a_directory_without_dictionaries_is_a_config_error(tmp_path: Path) -> N
     _write(tmp_path, "README.md", "hello\n")
     with pytest.raises(ConfigError, match=r"No dictionary file in .*'verb', 'actor'"):
         load_dictionaries(tmp_path, cache_dir=tmp_path / "cache")
+
+
+# ------------------------------------------------------------------------ coding ontology
+
+ONTOLOGY = """\
+# an ontology in PETRARCH's format: values are sums of hex terms, "#" splits alternatives
+010:0x1000#Say
+011:0x1000-0xFFFF
+050:0x0080#Cooperate
+060:0x0070
+110:0x1007f#0xFFFF+0x0080#0x7000#Disapprove
+120:-0xFFFF#Reject
+121:-0xFFFF+0x0070
+122:-0xFFFF+0x2040+0x300# a comment after the values
+---:0
+"""
+
+
+def test_a_negation_is_the_code_whose_value_lacks_or_gains_0xffff(tmp_path: Path) -> None:
+    negations = read_negations(_write(tmp_path, "x_ontology.txt", ONTOLOGY))
+    assert negations == {"010": "011", "060": "121", "110": "050"}
+
+
+def test_a_code_whose_negation_has_no_code_is_left_out(tmp_path: Path) -> None:
+    negations = read_negations(_write(tmp_path, "x_ontology.txt", ONTOLOGY))
+    assert "050" not in negations and "120" not in negations

@@ -38,6 +38,13 @@ LAND
 --- SEAL [---] ---
 +SEAL_OFF
 - * BORDER          [1723]
+
+--- QUARREL [---] ---
+QUARREL
+- * (OVER EFFORTS)  [110]
+
+--- WIRE [---] ---
+WIRE_TAP [171]
 """
 
 
@@ -50,7 +57,9 @@ def parser() -> Parser:
 def lexicon(tmp_path_factory: pytest.TempPathFactory):
     path: Path = tmp_path_factory.mktemp("dict") / "test.verbs.txt"
     path.write_text(VERBS, encoding="utf-8")
-    return build_lexicon(LEXICON_ENTRIES, user_verbs=VerbIndex(read_verbs(path)))
+    return build_lexicon(
+        LEXICON_ENTRIES, user_verbs=VerbIndex(read_verbs(path)), negations={"110": "050"}
+    )
 
 
 def code(parser: Parser, lexicon, text: str) -> list[tuple[str, str, str]]:
@@ -92,6 +101,31 @@ def test_a_user_dictionary_codes_the_future_as_the_deed(parser, lexicon) -> None
     assert code(parser, lexicon, "Russia will give medicine to Pakistan.") == [
         ("RUS", "PAK", "073")
     ]
+
+
+def test_a_pattern_naming_a_topic_noun_takes_the_target_inside_it(parser, lexicon) -> None:
+    found = code(parser, lexicon, "Russia quarrelled over the efforts of Pakistan to end the war.")
+    assert found == [("RUS", "PAK", "110")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia did not quarrel over the efforts of Pakistan to end the war.",
+        "Russia certainly did not even once quarrel over the efforts of Pakistan to end the war.",
+    ],
+)
+def test_the_coding_ontology_codes_a_negated_verb(parser, lexicon, text: str) -> None:
+    assert code(parser, lexicon, text) == [("RUS", "PAK", "050")]
+
+
+def test_without_a_negation_in_the_ontology_a_negated_verb_is_no_event(parser, lexicon) -> None:
+    assert code(parser, lexicon, "Russia did not give military aid to Pakistan.") == []
+
+
+def test_a_two_word_verb_is_coded_once(parser, lexicon) -> None:
+    found = code(parser, lexicon, "Russia will wire tap the phones of Pakistan.")
+    assert found == [("RUS", "PAK", "171")]
 
 
 def test_the_evidence_names_the_dictionary_line(parser, lexicon) -> None:

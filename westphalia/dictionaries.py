@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 # Bump whenever the records or the reading rules change: caches with another version are ignored.
-FORMAT_VERSION = 3  # 2: VerbPattern.reverse; 3: VerbEntry.reverse
+FORMAT_VERSION = 4  # 2: VerbPattern.reverse; 3: VerbEntry.reverse; 4: Dictionaries.negations
 
 _TOKEN = re.compile(r"[{}()]|[^\s{}()]+")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
@@ -57,7 +57,10 @@ _TRANSFORM = re.compile(
 _SLOTS = {"$": "source", "+": "target", "%": "compound"}
 _SPECIAL = {"*", "^", *_SLOTS}  # tokens that are not words
 _VOWELS = "aeiou"
-_IGNORED_FILES = ("readme", "license", "issue", "preposition", "ontology")
+_IGNORED_FILES = ("readme", "license", "issue", "preposition")
+_ONTOLOGY_LINE = re.compile(r"^(\d{3,4}):([^#]+(?:#[^#]*)*)$")
+_HEX_TERM = re.compile(r"([+-]?)\s*0x([0-9a-fA-F]+)")
+_NOT = 0xFFFF  # PETRARCH's internal coding ontology: "not" is -0xFFFF (120 Reject = -0xFFFF)
 _VERB_FILE = re.compile(r"verb|cameo\.\d")  # Phoenix names its verb file CAMEO.2.0.txt
 
 
@@ -209,6 +212,9 @@ class Dictionaries(_Record):
     discards: tuple[Discard, ...]
     sources: tuple[str, ...]
     skipped: tuple[str, ...] = ()
+    # From a PETRARCH internal coding ontology file: code -> the code its negation is
+    # ("did not clash" [110, not diplomatic cooperation] -> 050)
+    negations: tuple[tuple[str, str], ...] = ()
 
 
 class _LineError(ValueError):
@@ -958,6 +964,52 @@ def _substitute(text: str, markers: dict[str, list[str]]) -> list[str]:
     ]
 
 
+# ------------------------------------------------------------------------ coding ontology
+
+
+def read_negations(path: Path) -> dict[str, str]:
+    """The negation of each code under a PETRARCH internal coding ontology ("PICO") file.
+
+    Each line gives a CAMEO code's value(s) as sums of hexadecimal terms, alternatives split by
+    `#` ("110:0x1007f#0xFFFF+0x0080#0x7000#Disapprove"); "not" subtracts 0xFFFF. A code's
+    negation is the code with that value less 0xFFFF (110 = not 050, so a negated 110 is 050;
+    121 = not 060). Codes whose negation has no code are left out: a negated verb of such a code
+    is no event.
+    """
+    values: dict[int, str] = {}
+    alternatives: dict[str, list[int]] = {}
+    try:  # not _lines(): "#" separates alternatives here, it does not start a comment
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        raise ConfigError(
+            f"Cannot read the coding ontology {path}: {e.strerror or e}. Check that it is readable."
+        ) from e
+    for line in text.splitlines():
+        match = _ONTOLOGY_LINE.match(line.replace(" ", "").replace("\t", ""))
+        if match is None:
+            continue
+        code = match[1]
+        for alternative in match[2].split("#"):
+            value = _hex_sum(alternative)
+            if value is not None:
+                alternatives.setdefault(code, []).append(value)
+                values.setdefault(value, code)
+    negations: dict[str, str] = {}
+    for code, found in alternatives.items():
+        negated = next((values[v - _NOT] for v in found if v - _NOT in values), None)
+        if negated is not None and negated != code:
+            negations[code] = negated
+    return negations
+
+
+def _hex_sum(text: str) -> int | None:
+    """ "-0xFFFF+0x2040" -> its value; None for anything else (a label, "0")."""
+    terms = _HEX_TERM.findall(text)
+    if not terms or _HEX_TERM.sub("", text).strip():
+        return None
+    return sum(int(digits, 16) * (-1 if sign == "-" else 1) for sign, digits in terms)
+
+
 # -------------------------------------------------------------------------------- discards
 
 
@@ -1037,7 +1089,8 @@ def load_dictionaries(directory: Path, *, cache_dir: Path | None = None) -> Dict
 
     Files are found by name (case-insensitive): *verb* (or CAMEO.<version>*) -> verbs,
     *actor* -> actors (all of them, in sorted order), *agent* -> agents, *discard* ->
-    discards; README, LICENSE, issue, preposition and ontology files are ignored.
+    discards, *ontology* -> the internal coding ontology (negations); README, LICENSE, issue
+    and preposition files are ignored.
     Raises ConfigError when the directory is missing or holds no dictionary file.
     """
     files = _dictionary_files(Path(directory))
@@ -1057,7 +1110,9 @@ def _dictionary_files(directory: Path) -> dict[str, list[Path]]:
             f"The dictionary directory {directory} does not exist or is not a directory. "
             "Pass the folder that holds the PETRARCH dictionaries (verbs, actors, agents, discards)."
         )
-    files: dict[str, list[Path]] = {"verbs": [], "actors": [], "agents": [], "discards": []}
+    files: dict[str, list[Path]] = {
+        "verbs": [], "actors": [], "agents": [], "discards": [], "ontology": []
+    }
     for path in sorted(directory.iterdir()):
         role = _role(path.name.lower())
         if role and path.is_file():
@@ -1081,6 +1136,8 @@ def _role(name: str) -> str | None:
         return None
     if _VERB_FILE.search(name):
         return "verbs"
+    if "ontology" in name:
+        return "ontology"
     return next((role for role in ("actors", "agents", "discards") if role[:-1] in name), None)
 
 
@@ -1160,10 +1217,13 @@ def _compile(files: dict[str, list[Path]]) -> Dictionaries:
     agents = [a for path in files["agents"] for a in _collect(_read_agents(path), notes)]
     discards = [d for path in files["discards"] for d in _collect(_read_discards(path), notes)]
     verbs = read_verbs(files["verbs"][0]) if files["verbs"] else None
+    negations = {k: v for path in files["ontology"] for k, v in read_negations(path).items()}
     sources = tuple(
-        str(p) for role in ("verbs", "actors", "agents", "discards") for p in files[role]
-    )
-    return Dictionaries(verbs, tuple(actors), tuple(agents), tuple(discards), sources, tuple(notes))
+        str(p) for role in ("verbs", "actors", "agents", "discards", "ontology")
+        for p in files[role]
+    )  # fmt: skip
+    return Dictionaries(verbs, tuple(actors), tuple(agents), tuple(discards), sources,
+                        tuple(notes), tuple(sorted(negations.items())))  # fmt: skip
 
 
 def _collect(read: tuple[list[_T], list[str]], notes: list[str]) -> list[_T]:

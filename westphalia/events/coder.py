@@ -45,6 +45,7 @@ _ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
 _DICTIONARY_PREPS = ("into", "toward", "towards", "between", "among", "upon", "onto")
 # Prepositions that name a target deep inside the object's phrase ("roads leading into X")
 _DEEP_PREPS = frozenset({*DEFAULT_PREPS, "into", "toward", "towards", "onto"})
+_FOCUS_ADVERBS = frozenset({"only", "just", "merely", "simply", "solely"})  # "not only X"
 _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
@@ -324,15 +325,28 @@ class _Match:
     future_is_intent: bool = True
     reverse: str = ""  # a user dictionary's paired code: the target's event towards the source
     swap: bool = False  # a reverse-only code "[:173]": the event runs from target to source
+    negated: str = ""  # a user dictionary's code for this pattern negated ("did not clash": 050)
 
 
 def _verb_hit(verb: Token, actors: _Actors, used_nouns: set[int]) -> _Hit | None:
     match = _match_verb(verb, actors)
     if match is None or (match.obj is None and _light_verb_noun(verb, actors)):
         return None  # "undertook exercises": the eventive noun carries the event
+    if _coded_by_earlier_word(verb, match, actors):
+        return None  # "will not wire tap": one verb of two words, coded once, at "wire"
     if match.obj is not None:
         used_nouns.add(match.obj.i)
     return _verb_actors(verb, match, actors)
+
+
+def _coded_by_earlier_word(verb: Token, match: _Match, actors: _Actors) -> bool:
+    """Whether the match is a multi-word verb whose earlier word, also a verb, matched the same
+    words ("wire tap": both "wire" and "tap" find the phrase)."""
+    first = min(match.particles, default=verb.i)
+    if first >= verb.i or actors.parse.tokens[first].pos not in ("VERB", "AUX"):
+        return False
+    earlier = _match_verb(actors.parse.tokens[first], actors)
+    return earlier is not None and earlier.particles == match.particles
 
 
 def _match_verb(verb: Token, actors: _Actors) -> _Match | None:
@@ -376,8 +390,10 @@ def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) ->
     pattern = Pattern(code, tuple(found.lemma.split()), preps=preps,
                       origin=found.pattern.origin if found.pattern else "")  # fmt: skip
     obj = _head_noun(found, verb, actors)
+    negated = actors.lexicon.negations.get(code, "") if own else ""
     return _Match(pattern, obj, frozenset(found.words), found.target_from,
-                  future_is_intent=not own, reverse=_own_code(reverse) or "", swap=swap)  # fmt: skip
+                  future_is_intent=not own, reverse=_own_code(reverse) or "", swap=swap,
+                  negated=negated)  # fmt: skip
 
 
 def _own_code(code: str) -> str | None:
@@ -453,9 +469,12 @@ def _object(verb: Token, pattern: Pattern, actors: _Actors, *, particles: set[in
 
 
 def _negated(verb: Token, actors: _Actors) -> bool:
-    """ "did not sign", "failed to sign" (a refusal, "refused to sign", is an event)."""
+    """ "did not sign", "failed to sign" (a refusal, "refused to sign", is an event); the
+    parser may hang the "not" on an adverb of the verb ("did not even ever clash"), but "not
+    only" negates nothing."""
     governor = actors.parse.tokens[verb.head]
-    return bool(actors.kids(verb, "neg")) or (
+    adverbs = [a for a in actors.kids(verb, "advmod") if a.text.lower() not in _FOCUS_ADVERBS]
+    return bool(actors.kids(verb, "neg") or [n for a in adverbs for n in actors.kids(a, "neg")]) or (
         verb.dep == "xcomp" and actors.lemma(governor) in actors.sem.negating_verbs
     )
 
@@ -477,6 +496,9 @@ def _verb_actors(
     if stance in ("appeal", "demand"):
         return None  # "called on X to withdraw": coded at the appeal (or demand) verb
     stance = _held(verb, governor, stance, actors, future_is_intent=match.future_is_intent)
+    if stance == "none" and match.negated and _negated(verb, actors):
+        # the user's coding ontology says what the negated deed is ("did not clash": 050)
+        pattern, stance = replace(pattern, code=match.negated), None
     if stance in ("none", "possibility"):
         return None
     if stance == "obligation":
@@ -645,7 +667,7 @@ def _targets(
         preps = actors.kids(verb, "prep", "prt", "dative") + (
             actors.kids(obj, "prep") if obj else []
         )
-        _add_pobjs(found, preps, keep, actors)
+        _add_pobjs(found, preps, keep, actors, particles)
     heads = [obj] if obj is not None else actors.kids(verb, "dobj")
     heads += [o for p in actors.kids(verb, "prep", "prt") if p.i in particles
               for o in actors.kids(p, "pobj")]  # fmt: skip  # "cordoned off the roads into X"
@@ -716,15 +738,20 @@ def _slot_targets(target_from: int | None, actors: _Actors) -> list[Mention]:
 
 
 def _add_pobjs(
-    found: list[Mention], preps: list[Token], keep: Callable[[Token], bool], actors: _Actors
+    found: list[Mention],
+    preps: list[Token],
+    keep: Callable[[Token], bool],
+    actors: _Actors,
+    named_by_pattern: frozenset[int] | set[int] = frozenset(),
 ) -> None:
     """Add the actors of the objects of the prepositions `keep` accepts. After a preposition of
     topic ("talks on an Israeli pullback") only an actor named by the object itself counts, not
-    one that merely modifies it."""
+    one that merely modifies it, unless the pattern names that object itself ("clashed over the
+    efforts of X" for a pattern "clash over efforts": X is whose efforts)."""
     for prep in preps:
         if keep(prep):
             for pobj in actors.kids(prep, "pobj") or _stranded_object(prep, actors):
-                if prep.text.lower() in _TOPIC_PREPS:
+                if prep.text.lower() in _TOPIC_PREPS and pobj.i not in named_by_pattern:
                     named = [m for t in actors.conjuncts(pobj) for m in actors.at.get(t.i, [])]
                 else:
                     named = _pobj_actors(pobj, actors)

@@ -130,6 +130,8 @@ class Lexicon:
     phoenix_verbs: VerbIndex | None = None
     discards: tuple[Discard, ...] = ()
     discarded: DiscardMatcher | None = None  # the discards as one matcher (build_lexicon)
+    # The user dictionaries' coding ontology: a negated verb of code K is coded negations[K]
+    negations: dict[str, str] = field(default_factory=dict)
 
     def confidence_of(self, rule: str) -> float:
         return self.confidence.get(rule, DEFAULT_CONFIDENCE)
@@ -157,6 +159,7 @@ def build_lexicon(
     user_verbs: VerbIndex | None = None,
     phoenix_verbs: VerbIndex | None = None,
     discards: tuple[Discard, ...] = (),
+    negations: dict[str, str] | None = None,
 ) -> Lexicon:
     verbs: dict[str, list[Pattern]] = {}
     nouns: dict[str, list[Pattern]] = {}
@@ -184,6 +187,7 @@ def build_lexicon(
         phoenix_verbs,
         discards,
         DiscardMatcher(discards) if discards else None,
+        dict(negations or {}),
     )
 
 
@@ -228,6 +232,7 @@ def load_lexicon(
     return build_lexicon(
         entries, confidence=_calibration(), semantics=semantics, user_verbs=user_verbs,
         phoenix_verbs=phoenix_verbs, discards=discards + phoenix_discards,
+        negations=dict(dictionaries.negations) if dictionaries else None,
     )  # fmt: skip
 
 
