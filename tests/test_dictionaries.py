@@ -18,10 +18,10 @@ from westphalia.dictionaries import (
     Element,
     discarded,
     load_dictionaries,
-    read_negations,
     read_actors,
     read_agents,
     read_discards,
+    read_negations,
     read_verbs,
 )
 from westphalia.errors import ConfigError
