@@ -58,6 +58,7 @@ _SLOTS = {"$": "source", "+": "target", "%": "compound"}
 _SPECIAL = {"*", "^", *_SLOTS}  # tokens that are not words
 _VOWELS = "aeiou"
 _IGNORED_FILES = ("readme", "license", "issue", "preposition")
+_ROLES = ("verbs", "actors", "agents", "discards", "ontology")  # the order sources are listed in
 _ONTOLOGY_LINE = re.compile(r"^(\d{3,4}):([^#]+(?:#[^#]*)*)$")
 _HEX_TERM = re.compile(r"([+-]?)\s*0x([0-9a-fA-F]+)")
 _NOT = 0xFFFF  # PETRARCH's internal coding ontology: "not" is -0xFFFF (120 Reject = -0xFFFF)
@@ -1110,9 +1111,7 @@ def _dictionary_files(directory: Path) -> dict[str, list[Path]]:
             f"The dictionary directory {directory} does not exist or is not a directory. "
             "Pass the folder that holds the PETRARCH dictionaries (verbs, actors, agents, discards)."
         )
-    files: dict[str, list[Path]] = {
-        "verbs": [], "actors": [], "agents": [], "discards": [], "ontology": []
-    }
+    files: dict[str, list[Path]] = {role: [] for role in _ROLES}
     for path in sorted(directory.iterdir()):
         role = _role(path.name.lower())
         if role and path.is_file():
@@ -1218,10 +1217,7 @@ def _compile(files: dict[str, list[Path]]) -> Dictionaries:
     discards = [d for path in files["discards"] for d in _collect(_read_discards(path), notes)]
     verbs = read_verbs(files["verbs"][0]) if files["verbs"] else None
     negations = {k: v for path in files["ontology"] for k, v in read_negations(path).items()}
-    sources = tuple(
-        str(p) for role in ("verbs", "actors", "agents", "discards", "ontology")
-        for p in files[role]
-    )  # fmt: skip
+    sources = tuple(str(p) for role in _ROLES for p in files[role])
     return Dictionaries(verbs, tuple(actors), tuple(agents), tuple(discards), sources,
                         tuple(notes), tuple(sorted(negations.items())))  # fmt: skip
 

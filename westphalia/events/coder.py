@@ -474,9 +474,9 @@ def _negated(verb: Token, actors: _Actors) -> bool:
     only" negates nothing."""
     governor = actors.parse.tokens[verb.head]
     adverbs = [a for a in actors.kids(verb, "advmod") if a.text.lower() not in _FOCUS_ADVERBS]
-    return bool(actors.kids(verb, "neg") or [n for a in adverbs for n in actors.kids(a, "neg")]) or (
-        verb.dep == "xcomp" and actors.lemma(governor) in actors.sem.negating_verbs
-    )
+    if actors.kids(verb, "neg") or [n for a in adverbs for n in actors.kids(a, "neg")]:
+        return True
+    return verb.dep == "xcomp" and actors.lemma(governor) in actors.sem.negating_verbs
 
 
 def _verb_actors(
