@@ -45,6 +45,7 @@ _ACCUSABLE_ROOTS = frozenset({"18", "19", "20"})
 _DICTIONARY_PREPS = ("into", "toward", "towards", "between", "among", "upon", "onto")
 # Prepositions that name a target deep inside the object's phrase ("roads leading into X")
 _DEEP_PREPS = frozenset({*DEFAULT_PREPS, "into", "toward", "towards", "onto"})
+_AGREEMENT_ROOT = "05"  # diplomatic cooperation: 057 sign a formal agreement, 056 ...
 _FOCUS_ADVERBS = frozenset({"only", "just", "merely", "simply", "solely"})  # "not only X"
 _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
@@ -491,6 +492,8 @@ def _verb_actors(
     pattern, obj = match.pattern, match.obj
     if trigger is None and _governs_coded_action(verb, actors):
         return None  # "agreed to lift the embargo": the intent is coded on "lift"
+    if trigger is None and _agreement_content(verb, actors):
+        return None  # "signed an accord to supply X": the accord is the event
     governor = actors.parse.tokens[verb.head]
     stance = _stance(verb, governor, actors)
     if stance in ("appeal", "demand"):
@@ -655,7 +658,8 @@ def _targets(
     governing verb of a purpose clause ("went to X to negotiate"), and for protests and attacks
     the place ("protested in X")."""
     found: list[Mention] = []
-    objects = actors.kids(verb, "dobj", "dative") if obj is None else actors.kids(verb, "dative")
+    # a second object beside the pattern's is the recipient ("supply X with wheat, worth Y")
+    objects = [o for o in actors.kids(verb, "dobj", "dative") if obj is None or o.i != obj.i]
     for d in [obj] if obj is not None else actors.kids(verb, "dobj"):
         # "condemned an attack by X in Y": the doer of the deed the object names
         _add_pobjs(found, actors.kids(d, "prep"), lambda p: p.text.lower() == "by", actors)
@@ -685,6 +689,9 @@ def _targets(
     if not found and obj is None:  # "threatened to cut off supplies to X"
         for clause in actors.kids(verb, "xcomp"):
             found += _targets(clause, Pattern(pattern.code, ()), None, set(), actors)
+    if not found and obj is not None and pattern.code[:2] == _AGREEMENT_ROOT:
+        for clause in _purposes(verb, obj, actors):  # "signed an accord to supply X"
+            found += _targets(clause, Pattern(pattern.code, ()), None, set(), actors)
     if not found and verb.dep in ("xcomp", "advcl"):
         governor = actors.parse.tokens[verb.head]
         _add_pobjs(
@@ -694,6 +701,30 @@ def _targets(
         places = actors.kids(verb, "prep") + (actors.kids(obj, "prep") if obj is not None else [])
         _add_pobjs(found, places, lambda p: p.text.lower() == "in", actors)
     return found
+
+
+def _purposes(verb: Token, obj: Token, actors: _Actors) -> list[Token]:
+    """The "to V" clauses on a verb or its object: what the deed is for."""
+    clauses = actors.kids(verb, "advcl") + actors.kids(obj, "acl")
+    return [c for c in clauses if any(a.text.lower() == "to" for a in actors.kids(c, "aux"))]
+
+
+def _agreement_content(verb: Token, actors: _Actors) -> bool:
+    """Whether the verb is what an agreement provides for ("signed an accord to supply X"):
+    the agreement is the event, the supply is only promised."""
+    if verb.dep not in ("advcl", "acl"):
+        return False
+    tokens = actors.parse.tokens
+    governor = tokens[verb.head]
+    if verb.dep == "acl" and governor.dep == "dobj":
+        governor = tokens[governor.head]
+    match = _match_verb(governor, actors) if governor.pos in ("VERB", "AUX") else None
+    return (
+        match is not None
+        and match.obj is not None
+        and match.pattern.code[:2] == _AGREEMENT_ROOT
+        and verb in _purposes(governor, match.obj, actors)
+    )
 
 
 def _counted_objects(verb: Token, actors: _Actors) -> list[Token]:
