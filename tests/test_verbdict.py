@@ -45,6 +45,14 @@ QUARREL
 
 --- WIRE [---] ---
 WIRE_TAP [171]
+
+--- RECEIVE [---] ---
+RECEIVE
+- + * MONEY $       [071]
+
+--- TRIGGER [---] ---
+TRIGGER
+- * PROTESTS (FROM $)  [110]
 """
 
 
@@ -121,6 +129,19 @@ def test_the_coding_ontology_codes_a_negated_verb(parser, lexicon, text: str) ->
 
 def test_without_a_negation_in_the_ontology_a_negated_verb_is_no_event(parser, lexicon) -> None:
     assert code(parser, lexicon, "Russia did not give military aid to Pakistan.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pakistan received money from Russia.", [("RUS", "PAK", "071")]),
+        ("Pakistan triggered protests from Russia.", [("RUS", "PAK", "110")]),
+    ],
+)
+def test_a_source_slot_after_the_verb_makes_the_subject_the_target(
+    parser, lexicon, text: str, expected: list
+) -> None:
+    assert code(parser, lexicon, text) == expected
 
 
 def test_a_two_word_verb_is_coded_once(parser, lexicon) -> None:

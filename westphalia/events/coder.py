@@ -327,6 +327,7 @@ class _Match:
     reverse: str = ""  # a user dictionary's paired code: the target's event towards the source
     swap: bool = False  # a reverse-only code "[:173]": the event runs from target to source
     negated: str = ""  # a user dictionary's code for this pattern negated ("did not clash": 050)
+    source_from: int | None = None  # a verb-dictionary `$` after the verb: the source is there
 
 
 def _verb_hit(verb: Token, actors: _Actors, used_nouns: set[int]) -> _Hit | None:
@@ -394,7 +395,7 @@ def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) ->
     negated = actors.lexicon.negations.get(code, "") if own else ""
     return _Match(pattern, obj, frozenset(found.words), found.target_from,
                   future_is_intent=not own, reverse=_own_code(reverse) or "", swap=swap,
-                  negated=negated)  # fmt: skip
+                  negated=negated, source_from=found.source_from)  # fmt: skip
 
 
 def _own_code(code: str) -> str | None:
@@ -544,6 +545,9 @@ def _verb_actors(
         targets += _conditioned(verb, governor, actors)
     pattern = replace(pattern, code=code)
     span = trigger or (verb.i, verb.i + 1)
+    named_sources = _slot_targets(match.source_from, actors)
+    if named_sources:  # "- + * MONEY $": "X received money from Y" is Y's aid to X
+        sources, targets = named_sources, (targets if match.target_from is not None else sources)
     if match.swap:
         sources, targets = targets, sources
     return _Hit(

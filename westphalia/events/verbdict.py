@@ -50,6 +50,10 @@ class DictMatch:
     obj: int | None  # the first noun the pattern matched after the verb (its object)
     target_from: int | None  # token index from which a `+`/bare-preposition target is read
     words: tuple[int, ...]  # tokens of the verb and the pattern words
+    # token index from which a `$` source is read: "- + * MONEY $" ("X received money from Y")
+    # names Y the source, and the subject, marked `+`, the target
+    source_from: int | None = None
+    target_before: bool = False  # the `+` is before the verb: the target is the subject
 
     @property
     def name(self) -> str:
@@ -159,7 +163,7 @@ class VerbIndex:
         before = _before_region(token, parse, children)
         after_words = {w for t in region for w in _words_of(t)}
         before_words = {w for t in before for w in _words_of(t)}
-        best: tuple[int, _Compiled, list[int], int | None, int | None] | None = None
+        best: tuple[int, _Compiled, _Slots] | None = None
         for compiled in patterns:
             if best is not None and _size(compiled) < _size(best[1]):
                 break  # patterns come most specific first: the rest have fewer elements
@@ -168,14 +172,15 @@ class VerbIndex:
             ):
                 continue
             hit = _match_pattern(compiled, region, before, children)
-            if hit is not None and (best is None or _score(compiled, hit[0]) > best[0]):
-                best = (_score(compiled, hit[0]), compiled, *hit)
+            if hit is not None and (best is None or _score(compiled, hit.words) > best[0]):
+                best = (_score(compiled, hit.words), compiled, hit)
         if best is None:
             return DictMatch(entry.code, entry.lemma, entry.reverse, None, 0, None, None, covered)
-        _, compiled, words, obj, target_from = best
+        _, compiled, hit = best
         return DictMatch(compiled.pattern.code, entry.lemma, compiled.pattern.reverse,
-                         compiled.pattern, len(words), obj, target_from,
-                         tuple(sorted({*covered, *words})))  # fmt: skip
+                         compiled.pattern, len(hit.words), hit.obj, hit.target_from,
+                         tuple(sorted({*covered, *hit.words})), hit.source_from,
+                         hit.target_before)  # fmt: skip
 
 
 def _size(compiled: _Compiled) -> int:
@@ -255,36 +260,54 @@ def _is(token: Token, words: _Words) -> bool:
     return text in words.single or lemma in words.single
 
 
+@dataclass(frozen=True, slots=True)
+class _Slots:
+    """Where a pattern matched: its word tokens, its object, and where its slots point."""
+
+    words: list[int]
+    obj: int | None = None
+    target_from: int | None = None
+    source_from: int | None = None
+    target_before: bool = False  # (of a whole pattern) a `+` before the verb
+    target_slot: bool = False  # (of one side) a `+` on it
+
+
 def _match_pattern(
     compiled: _Compiled,
     region: list[Token],
     before: list[Token],
     children: dict[int, list[Token]],
-) -> tuple[list[int], int | None, int | None] | None:
-    """(pattern word tokens, object token, target position) when the pattern matches."""
+) -> _Slots | None:
+    """Where the pattern matched, or None. A `$` after the verb is the source; a `+` before it
+    makes the subject the target."""
     pre = _sequence(compiled.before, before, children)
     post = _sequence(compiled.after, region, children) if pre is not None else None
     if pre is None or post is None:
         return None
-    return pre[0] + post[0], post[1], post[2]
+    return _Slots(pre.words + post.words, post.obj, post.target_from, post.source_from,
+                  target_before=pre.target_slot)  # fmt: skip
 
 
 def _sequence(
     steps: tuple[_Step, ...], tokens: list[Token], children: dict[int, list[Token]]
-) -> tuple[list[int], int | None, int | None] | None:
+) -> _Slots | None:
     """Match the steps in order over `tokens` (gaps allowed between steps)."""
     words: list[int] = []
-    obj = target_from = None
+    obj = target_from = source_from = None
+    target_slot = False
     pos = 0  # index into tokens
-    for step in steps:
+    for n, step in enumerate(steps):
         if step.kind == "compound":
             if not any(t.dep in ("cc", "conj") for t in tokens[pos:]):
                 return None  # `%` needs coordinated actors there ("A and B")
             continue
         if step.kind == "source":
+            if source_from is None:
+                source_from = tokens[pos].i if pos < len(tokens) else None
             continue
         if step.kind == "target":
             target_from = tokens[pos].i if pos < len(tokens) else None
+            target_slot = True
             continue
         found = _find(step, tokens, pos, children)
         if found is None:
@@ -292,10 +315,13 @@ def _sequence(
         matched, pos, bare_prep = found
         if step.kind in ("word", "phrase") and obj is None:
             obj = matched[-1]
-        if bare_prep is not None:
-            target_from = bare_prep
+        if bare_prep is not None:  # "(FROM $)": the source's preposition, "(TO +)" or "(TO)"
+            if n + 1 < len(steps) and steps[n + 1].kind == "source":
+                source_from = bare_prep
+            else:
+                target_from = bare_prep
         words += matched
-    return words, obj, target_from
+    return _Slots(words, obj, target_from, source_from, target_slot=target_slot)
 
 
 def _find(
