@@ -84,6 +84,20 @@ def test_group_nouns_with_and_without_a_country(parser) -> None:
     assert ("protesters", "---CVL", "unknown-country") in found
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pakistani police and troops sealed the roads.", ("troops", "PAKMIL", "context")),
+        ("Pakistani police and the troops sealed it.", ("troops", "---MIL", "unknown-country")),
+        ("Pakistani police and Russian troops met.", ("Russian troops", "RUSMIL", "role")),
+    ],
+)
+def test_a_bare_group_noun_shares_the_country_of_the_one_it_is_joined_to(
+    parser, text: str, expected: tuple
+) -> None:
+    assert expected in mentions(parser, text)
+
+
 def test_unknown_country_agent(parser) -> None:
     assert mentions(parser, "Militants attacked a checkpoint overnight.") == [
         ("Militants", "---REB", "unknown-country")

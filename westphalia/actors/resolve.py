@@ -465,7 +465,11 @@ class _Resolver:
         sector = self._sector(group)
         countries = _countries(group, sector)
         if not countries:
-            here = self._located(group) or self._clause_countries(group)
+            here = (
+                self._conjoined_country(group)
+                or self._located(group)
+                or self._clause_countries(group)
+            )
             if len(here) == 1:  # "rebels attacked a town in Sudan"
                 self._add(group, _combine(here.pop(), sector), "context", "")
             else:
@@ -502,6 +506,21 @@ class _Resolver:
     def _remember(self, name: str, code: str) -> None:
         self.people.setdefault(name, code)
         self.people.setdefault(name.split()[-1], code)
+
+    def _conjoined_country(self, group: list[_Unit]) -> set[str]:
+        """The country of the role phrase a bare role noun is conjoined to: "Danish media and
+        government" (both Danish); "Danish media and the government" or "... and Russian
+        officials" name their own."""
+        head = self._head(group)
+        if len(group) > 1 or head.dep != "conj" or self.kids[head.i]:
+            return set()
+        first = self.parse.tokens[head.head]
+        for mention in reversed(self.mentions):
+            if mention.span.start <= first.start < mention.span.end:
+                country = mention.actor_code[:3]
+                known = mention.resolved_by == "role" and country != UNKNOWN_COUNTRY
+                return {country} if known else set()
+        return set()
 
     def _located(self, group: list[_Unit]) -> set[str]:
         """The countries the group's own clause places it in: after "in" (_LOCATIVE) on its
