@@ -102,6 +102,27 @@ def test_refusals_and_negated_intent_are_12x(parser, text: str, expected: tuple)
     assert code(parser, text) == [expected]
 
 
+FORCE_LEX = build_lexicon(
+    [*LEXICON_ENTRIES, {"code": "152", "verbs": ["march"]}, {"code": "070", "verbs": ["supply"]}]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian troops marched close to the border with Pakistan.", ("RUSMIL", "PAK", "152")),
+        ("Russian troops shelled near a vessel from Pakistan.", ("RUSMIL", "PAK", "190")),
+    ],
+)
+def test_force_takes_the_target_it_is_near(parser, text: str, expected: tuple) -> None:
+    assert code(parser, text, lexicon=FORCE_LEX) == [expected]
+
+
+def test_an_agreement_to_do_something_is_one_event_towards_the_beneficiary(parser) -> None:
+    found = code(parser, "Russia signed an agreement to supply Pakistan with wheat.", lexicon=FORCE_LEX)
+    assert found == [("RUS", "PAK", "057")]
+
+
 def test_failed_action_is_no_event(parser) -> None:
     assert code(parser, "Russia failed to visit Pakistan.") == []
 

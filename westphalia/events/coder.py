@@ -50,6 +50,12 @@ _FOCUS_ADVERBS = frozenset({"only", "just", "merely", "simply", "solely"})  # "n
 _TOPIC_PREPS = frozenset({"on", "over", "about", "regarding", "concerning"})
 # Roots whose target may be the place where it happened ("protested in X", "attacks in X").
 _PLACE_TARGET_ROOTS = frozenset({"14", "18", "19", "20"})
+# Show of force and use of it: what they are "near" is what they threaten or hit ("fired shells
+# near a vessel from X", "massed troops near the border with X")
+_FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
+# "the border with X", "a vessel from X", "a war against X": whose the object is
+_POBJ_OWNER_PREPS = frozenset({"with", "of", "against", "on", "from"})
+_NEAR = frozenset({"close", "closer", "near", "nearer", "next"})  # "close to the border"
 _VISIT = "042"  # "arrived in X"
 _OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X", "the people of X"
 _STRANDED_REACH = 5  # words between a stranded preposition and its noun ("to five Panamanian army")
@@ -670,11 +676,17 @@ def _targets(
     for d in objects + _counted_objects(verb, actors) if not found else []:
         # an object of unknown country ("released prisoners to X") does not stop the search
         found += [m for m in actors.of(d) if m not in found and _known_country(m)]
-    keep = lambda p: p.text.lower() in pattern.preps or p.i in particles  # noqa: E731
+    force = pattern.code[:2] in _FORCE_ROOTS
+    keep = lambda p: (  # noqa: E731
+        p.text.lower() in pattern.preps or p.i in particles or (force and p.text.lower() == "near")
+    )
     if not found:
         preps = actors.kids(verb, "prep", "prt", "dative") + (
             actors.kids(obj, "prep") if obj else []
         )
+        # "marched close to the border with X": the preposition hangs on the adverb
+        preps += [p for a in actors.kids(verb, "advmod") if a.text.lower() in _NEAR
+                  for p in actors.kids(a, "prep")]  # fmt: skip
         _add_pobjs(found, preps, keep, actors, particles)
     heads = [obj] if obj is not None else actors.kids(verb, "dobj")
     heads += [o for p in actors.kids(verb, "prep", "prt") if p.i in particles
@@ -809,7 +821,7 @@ def _pobj_actors(pobj: Token, actors: _Actors) -> list[Mention]:
     """Actors of a prepositional object, or of its own preposition's ("to the border with
     China", "for a war against Iraq")."""
     return actors.of(pobj) or [
-        m for p in actors.kids(pobj, "prep") if p.text.lower() in ("with", "of", "against", "on")
+        m for p in actors.kids(pobj, "prep") if p.text.lower() in _POBJ_OWNER_PREPS
         for o in actors.kids(p, "pobj") for m in actors.of(o)
     ]  # fmt: skip
 
