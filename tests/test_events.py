@@ -119,7 +119,9 @@ def test_force_takes_the_target_it_is_near(parser, text: str, expected: tuple) -
 
 
 def test_an_agreement_to_do_something_is_one_event_towards_the_beneficiary(parser) -> None:
-    found = code(parser, "Russia signed an agreement to supply Pakistan with wheat.", lexicon=FORCE_LEX)
+    found = code(
+        parser, "Russia signed an agreement to supply Pakistan with wheat.", lexicon=FORCE_LEX
+    )
     assert found == [("RUS", "PAK", "057")]
 
 
