@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes import GAZ
 
-from westphalia.actors import Gazetteer, extract_actors
+from westphalia.actors import Gazetteer, extract_actors, load_gazetteer
 from westphalia.actors.gazetteer import (
     ActorLayer,
     DatedActor,
@@ -405,3 +405,28 @@ def test_a_group_owned_by_a_list_is_left_to_the_list() -> None:
         parse = next(parser.parse([("a", text)]))
     troops = [m for m in extract_actors(parse, gazetteer=GAZ) if m.span.start == 0]
     assert [m.actor_code for m in troops] == ["---MIL"]  # not PAKMIL from the place
+
+
+# --- The bundled gazetteer: capitals of states born after 1990 ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def real() -> tuple[Gazetteer, Parser]:
+    gazetteer = load_gazetteer()
+    return gazetteer, Parser(ParseSettings(), gazetteer.phrases())
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [(date(2015, 3, 1), {"Juba": "SSD"}), (date(1995, 3, 1), {}), (None, {"Juba": "SSD"})],
+)
+def test_a_capital_is_a_seat_of_government_only_once_the_state_exists(
+    real, published: date | None, expected: dict
+) -> None:
+    gazetteer, parser = real
+    parse = next(parser.parse([("a1", "Juba rejected the proposal on Monday.")]))
+    found = {
+        m.text: m.actor_code
+        for m in extract_actors(parse, gazetteer=gazetteer, published=published)
+    }
+    assert found == expected

@@ -176,6 +176,8 @@ def _unit_from_key(
     if kind == "c":
         code, _, via = rest.partition(":")
         via, _, sector = via.partition(":")
+        if via == "capital" and not _seated(g.countries.get(code, {}), published):
+            via = "place"  # "Juba" before South Sudan was a state: a city, no metonym
         if via == "place":
             if not _proper(parse, start, end):
                 return None
@@ -213,6 +215,13 @@ def _unit_from_key(
         code, former = former_code(entry.code), True
     return _Unit("person", start, end, code, via="known-person", name=entry.name, rank=3,
                  former=former)  # fmt: skip
+
+
+def _seated(country: dict[str, Any], published: date | None) -> bool:
+    """Whether the country had a government seated in its capital on the day (countries.yaml
+    `independent`: states born after 1990)."""
+    independent = country.get("independent")
+    return published is None or not independent or published >= date.fromisoformat(independent)
 
 
 def _dated_unit(
