@@ -98,6 +98,32 @@ def test_a_bare_group_noun_shares_the_country_of_the_one_it_is_joined_to(
     assert expected in mentions(parser, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        (
+            "President Olu Banjo called for sanctions against Pakistan.",
+            "President Olu Banjo",
+            "---GOV",
+        ),
+        (
+            "Pakistan is in crisis. President Olu Banjo called for calm.",
+            "President Olu Banjo",
+            "PAKGOV",
+        ),
+        (
+            "Troops in Pakistan said President Olu Banjo had resigned.",
+            "President Olu Banjo",
+            "PAKGOV",
+        ),
+    ],
+)
+def test_a_titled_stranger_takes_the_main_country_unless_it_is_only_what_they_act_on(
+    parser, text: str, name: str, code: str
+) -> None:
+    assert {t: c for t, c, _ in mentions(parser, text)}[name] == code
+
+
 def test_unknown_country_agent(parser) -> None:
     assert mentions(parser, "Militants attacked a checkpoint overnight.") == [
         ("Militants", "---REB", "unknown-country")

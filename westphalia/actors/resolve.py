@@ -44,6 +44,7 @@ _PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Prepositions that place a group in a country ("rebels in Sudan"); "near", "outside" do not.
 _LOCATIVE = frozenset({"in", "inside", "within", "across", "throughout"})
 _ETHNIC = frozenset({"ethnic"})  # "ethnic Albanians": the word after names a people, not a state
+_CLIMB = 12  # dependency arcs climbed from a word to the verb it may lie under
 _PAIR_WINDOW = 3  # sentences searched for the two parties of "the two sides"
 _PRONOUN_WINDOW = 1  # earlier sentences searched for the antecedent of he/she
 _VIA = {
@@ -617,12 +618,31 @@ class _Resolver:
 
     def _context(self, group: list[_Unit]) -> str:
         """The country of a person known by title and name only: the one country their clause
-        places them in (see `_located`), else the document's main country."""
+        places them in (see `_located`), else the document's main country, unless it is named
+        only as what the person acts on ("Archbishop X called for sanctions against Nigeria"
+        says nothing of where X is from)."""
         candidates = self._located(group)
         if len(candidates) == 1:
             return candidates.pop()
         top = self.countries.most_common(1)
-        return top[0][0] if top else UNKNOWN_COUNTRY
+        if not top or self._only_acted_on(top[0][0], self._head(group)):
+            return UNKNOWN_COUNTRY
+        return top[0][0]
+
+    def _only_acted_on(self, country: str, person: Token) -> bool:
+        """Whether the country is named (outside other names) and every time under the verb
+        the person is subject of."""
+        named = [i for i, code in self.country_at.items() if code == country]
+        if person.dep not in ("nsubj", "nsubjpass") or not named:
+            return False
+        verb = person.head
+        for i in named:
+            steps = 0
+            while i != verb and self.parse.tokens[i].head != i and steps < _CLIMB:
+                i, steps = self.parse.tokens[i].head, steps + 1
+            if i != verb:
+                return False
+        return True
 
     def _pair(self, group: list[_Unit]) -> None:
         sent = self.parse.tokens[group[0].start].sent
