@@ -8,7 +8,7 @@ from fakes import GAZ, LEXICON_ENTRIES
 from westphalia.actors import extract_actors
 from westphalia.config import ParseSettings
 from westphalia.events.coder import extract_events
-from westphalia.events.lexicon import build_lexicon
+from westphalia.events.lexicon import build_lexicon, load_lexicon
 from westphalia.parse import Parser
 
 LEX = build_lexicon(LEXICON_ENTRIES)
@@ -123,6 +123,12 @@ def test_an_agreement_to_do_something_is_one_event_towards_the_beneficiary(parse
         parser, "Russia signed an agreement to supply Pakistan with wheat.", lexicon=FORCE_LEX
     )
     assert found == [("RUS", "PAK", "057")]
+
+
+def test_a_light_verb_leaves_its_eventive_noun_to_code_over_phoenix(parser) -> None:
+    # Phoenix codes "hold * MEETING" 046 (negotiation); the project's noun says a meeting is 040
+    found = code(parser, "Pakistan held a meeting with Russia.", lexicon=load_lexicon())
+    assert found == [("PAK", "RUS", "040")]
 
 
 def test_failed_action_is_no_event(parser) -> None:

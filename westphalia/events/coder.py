@@ -334,12 +334,13 @@ class _Match:
     swap: bool = False  # a reverse-only code "[:173]": the event runs from target to source
     negated: str = ""  # a user dictionary's code for this pattern negated ("did not clash": 050)
     source_from: int | None = None  # a verb-dictionary `$` after the verb: the source is there
+    phoenix: bool = False  # from the bundled Phoenix dictionary (beneath the project's nouns)
 
 
 def _verb_hit(verb: Token, actors: _Actors, used_nouns: set[int]) -> _Hit | None:
     match = _match_verb(verb, actors)
-    if match is None or (match.obj is None and _light_verb_noun(verb, actors)):
-        return None  # "undertook exercises": the eventive noun carries the event
+    if match is None or ((match.obj is None or match.phoenix) and _light_verb_noun(verb, actors)):
+        return None  # "undertook exercises", "held a meeting": the eventive noun carries it
     if _coded_by_earlier_word(verb, match, actors):
         return None  # "will not wire tap": one verb of two words, coded once, at "wire"
     if match.obj is not None:
@@ -401,7 +402,7 @@ def _dict_match(found: DictMatch, verb: Token, actors: _Actors, *, own: bool) ->
     negated = actors.lexicon.negations.get(code, "") if own else ""
     return _Match(pattern, obj, frozenset(found.words), found.target_from,
                   future_is_intent=not own, reverse=_own_code(reverse) or "", swap=swap,
-                  negated=negated, source_from=found.source_from)  # fmt: skip
+                  negated=negated, source_from=found.source_from, phoenix=not own)  # fmt: skip
 
 
 def _own_code(code: str) -> str | None:
