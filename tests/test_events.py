@@ -131,6 +131,10 @@ def test_a_light_verb_leaves_its_eventive_noun_to_code_over_phoenix(parser) -> N
     assert found == [("PAK", "RUS", "040")]
 
 
+def test_a_led_or_backed_thing_belongs_to_its_leader(parser) -> None:
+    assert code(parser, "Russia praised the Pakistan-led talks.") == [("RUS", "PAK", "051")]
+
+
 def test_failed_action_is_no_event(parser) -> None:
     assert code(parser, "Russia failed to visit Pakistan.") == []
 

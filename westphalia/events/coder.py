@@ -111,7 +111,7 @@ class _Actors:
             here = self.at.get(t.i) or [  # "Hungarian and Romanian officials": both modifiers
                 m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
                 for x in self.conjuncts(c) for m in self.at.get(x.i, [])
-            ]  # fmt: skip
+            ] or self._leader(t)  # fmt: skip
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
             if not here or not any(_known_country(m) for m in here):
@@ -122,6 +122,13 @@ class _Actors:
                 here = _with_sector(owners, here) if owners else here
             found += [m for m in here if m not in found]
         return found
+
+    def _leader(self, token: Token) -> list[Mention]:
+        """ "the US-led war", "a Saudi-backed coalition": the actor of the participle that
+        modifies the noun is whose the thing is."""
+        participles = [c for c in self.kids(token, "amod") if c.pos == "VERB"]
+        return [m for p in participles for x in self.kids(p, "npadvmod", "compound")
+                for m in self.at.get(x.i, [])]  # fmt: skip
 
     def _speaker_of(self, pronoun: Token) -> list[Mention]:
         """ "X said it would ...": `it` is X when the clause is what X said."""
