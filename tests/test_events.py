@@ -7,6 +7,7 @@ from fakes import GAZ, LEXICON_ENTRIES
 
 from westphalia.actors import extract_actors
 from westphalia.config import ParseSettings
+from westphalia.dictionaries import Discard
 from westphalia.events.coder import extract_events
 from westphalia.events.lexicon import build_lexicon, load_lexicon
 from westphalia.parse import Parser
@@ -133,6 +134,32 @@ def test_a_light_verb_leaves_its_eventive_noun_to_code_over_phoenix(parser) -> N
 
 def test_a_led_or_backed_thing_belongs_to_its_leader(parser) -> None:
     assert code(parser, "Russia praised the Pakistan-led talks.") == [("RUS", "PAK", "051")]
+
+
+DISCARD_LEX = build_lexicon(
+    LEXICON_ENTRIES,
+    discards=(
+        Discard("world cup", story=False, whole_word=False),
+        Discard("glomp final", story=True, whole_word=False),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia attacked Pakistan during the World Cup.", []),
+        (
+            "Russia praised Pakistan, which attacked China during the World Cup.",
+            [("RUS", "PAK", "051")],
+        ),
+        ("Russia praised Pakistan. China attacked Russia after the glomp final.", []),
+    ],
+)
+def test_a_discard_phrase_rules_out_its_clause_and_a_story_discard_the_story(
+    parser, text: str, expected: list
+) -> None:
+    assert code(parser, text, lexicon=DISCARD_LEX) == expected
 
 
 def test_failed_action_is_no_event(parser) -> None:
