@@ -124,6 +124,14 @@ def test_a_titled_stranger_takes_the_main_country_unless_it_is_only_what_they_ac
     assert {t: c for t, c, _ in mentions(parser, text)}[name] == code
 
 
+def test_the_supporters_of_a_person_are_a_group_of_the_persons_country(wide) -> None:
+    found = coded(
+        wide, "Omar Haddad spoke on Monday. Militants of Omar Haddad attacked a checkpoint."
+    )
+    assert found["Omar Haddad"] == "USAELI"  # the person, out of office since 2009
+    assert found["Militants of Omar Haddad"] == "USAREB"  # the group, not the person
+
+
 def test_unknown_country_agent(parser) -> None:
     assert mentions(parser, "Militants attacked a checkpoint overnight.") == [
         ("Militants", "---REB", "unknown-country")

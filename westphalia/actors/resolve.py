@@ -508,6 +508,15 @@ class _Resolver:
         else:
             return  # a person with no role and no country is not a political actor
         self._remember(person.name, code)
+        head = self._head_unit(group)
+        if head.kind == "group" and code[:3] != UNKNOWN_COUNTRY:
+            # "supporters of former President X": the supporters act, of X's country; X stays in
+            # view for a later "he"
+            self._add(group, _combine(code[:3], head.sector), "role", "")
+            self.person_mentions.append(
+                self._mention([person], code, via, self._canonical(person.name))
+            )
+            return
         self.person_mentions.append(self._add(group, code, via, self._canonical(person.name)))
 
     def _known(self, name: str) -> str | None:
@@ -705,11 +714,14 @@ class _Resolver:
         return name
 
     def _add(self, units: list[_Unit], code: str, via: str, entity: str) -> Mention:
+        mention = self._mention(units, code, via, entity)
+        self.mentions.append(mention)
+        return mention
+
+    def _mention(self, units: list[_Unit], code: str, via: str, entity: str) -> Mention:
         start, end = min(u.start for u in units), max(u.end for u in units)
         span = self.parse.span(start, end)
         sent = self.parse.tokens[start].sent
-        mention = Mention(
+        return Mention(
             self.parse.article_id, sent, span, span.of(self.parse.text), code, via, entity
         )
-        self.mentions.append(mention)
-        return mention
