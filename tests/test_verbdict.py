@@ -50,6 +50,10 @@ WIRE_TAP [171]
 RECEIVE
 - + * MONEY $       [071]
 
+--- CELEBRATE [---] ---
+CELEBRATE
+- * FESTIVAL (IN ^) +  [017]
+
 --- TRIGGER [---] ---
 TRIGGER
 - * PROTESTS (FROM $)  [110]
@@ -142,6 +146,11 @@ def test_a_source_slot_after_the_verb_makes_the_subject_the_target(
     parser, lexicon, text: str, expected: list
 ) -> None:
     assert code(parser, lexicon, text) == expected
+
+
+def test_a_caret_skips_a_noun_phrase_before_the_target(parser, lexicon) -> None:
+    found = code(parser, lexicon, "Russia celebrated the festival in Islamabad with Pakistan.")
+    assert found == [("RUS", "PAK", "017")]
 
 
 def test_a_two_word_verb_is_coded_once(parser, lexicon) -> None:

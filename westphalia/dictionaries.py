@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 # Bump whenever the records or the reading rules change: caches with another version are ignored.
-FORMAT_VERSION = 4  # 2: VerbPattern.reverse; 3: VerbEntry.reverse; 4: Dictionaries.negations
+FORMAT_VERSION = 5  # 2: VerbPattern.reverse; 3: VerbEntry.reverse; 4: Dictionaries.negations;
+# 5: "^" read as a skip element
 
 _TOKEN = re.compile(r"[{}()]|[^\s{}()]+")
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
@@ -85,7 +86,7 @@ class Element(_Record):
 
     kind: "word" (a head noun/word), "phrase" ({A B C}: consecutive words, head last),
     "prep" ((PREP X), (PREP {A B}) or a bare (PREP)), "source" ($), "target" (+),
-    "compound" (%: the compound-actor slot).
+    "compound" (%: the compound-actor slot), "skip" (^: past one noun phrase).
     words: word: one set of alternatives; phrase: one set per position; prep: the
     preposition(s) then one set per position of the phrase inside. Alternatives are
     lowercase; a synonym set (&NAME) is expanded into its members and their plurals;
@@ -732,8 +733,7 @@ def _simple(number: int, token: str, ctx: _VerbContext) -> list[Element]:
     if token in _SLOTS:
         return [Element(_SLOTS[token])]
     if token == "^":
-        ctx.note(number, "approximated: '^' (TABARI: skip words) dropped")
-        return []
+        return [Element("skip")]  # TABARI: skip a noun phrase
     positions = _positions(token, ctx)
     if not positions:
         return []
@@ -762,7 +762,7 @@ def _prep(number: int, tokens: list[str], ctx: _VerbContext) -> list[Element]:
             slots.extend(_simple(number, token, ctx))
         else:
             positions.extend(_positions(token, ctx))
-    if slots:
+    if any(e.kind != "skip" for e in slots):
         ctx.note(number, "approximated: actor slot inside (...) put after the prep element")
     return [Element("prep", tuple(positions)), *slots]
 

@@ -22,6 +22,8 @@ from ..parse import Parse, Token
 
 NULL_CODE = "---"
 # Dependents that start another clause: their words belong to another verb's phrase.
+_PHRASE_HEADS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+_PHRASE_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "nummod", "quantmod"})
 _CLAUSE_DEPS = frozenset(
     {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "csubj", "punct", "cc",
      "mark", "aux", "auxpass", "neg", "nsubj", "nsubjpass", "expl"}
@@ -301,6 +303,9 @@ def _sequence(
             if not any(t.dep in ("cc", "conj") for t in tokens[pos:]):
                 return None  # `%` needs coordinated actors there ("A and B")
             continue
+        if step.kind == "skip":  # "^": past the next noun phrase ("(IN ^) +": in X, then +)
+            pos = _after_phrase(tokens, pos)
+            continue
         if step.kind == "source":
             if source_from is None:
                 source_from = tokens[pos].i if pos < len(tokens) else None
@@ -322,6 +327,15 @@ def _sequence(
                 target_from = bare_prep
         words += matched
     return _Slots(words, obj, target_from, source_from, target_slot=target_slot)
+
+
+def _after_phrase(tokens: list[Token], pos: int) -> int:
+    """The position after the head of the next noun phrase from tokens[pos] (pos if none)."""
+    for k in range(pos, len(tokens)):
+        token = tokens[k]
+        if token.pos in _PHRASE_HEADS and token.dep not in _PHRASE_MODIFIERS:
+            return k + 1
+    return pos
 
 
 def _find(
