@@ -132,6 +132,12 @@ def test_the_supporters_of_a_person_are_a_group_of_the_persons_country(wide) -> 
     assert found["Militants of Omar Haddad"] == "USAREB"  # the group, not the person
 
 
+def test_a_name_the_ner_takes_with_its_possessive_stays_a_dictionary_actor() -> None:
+    gazetteer = replace(GAZ, user=(UserEntry("Caras Galadhon", (), "PAK"),))
+    found = mentions(None, "Caras Galadhon's foreign minister left yesterday.", gazetteer)
+    assert [code for _, code, _ in found] == ["PAKGOV"]
+
+
 def test_unknown_country_agent(parser) -> None:
     assert mentions(parser, "Militants attacked a checkpoint overnight.") == [
         ("Militants", "---REB", "unknown-country")

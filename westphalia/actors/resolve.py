@@ -45,6 +45,7 @@ _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _LOCATIVE = frozenset({"in", "inside", "within", "across", "throughout"})
 _ETHNIC = frozenset({"ethnic"})  # "ethnic Albanians": the word after names a people, not a state
 _CLIMB = 12  # dependency arcs climbed from a word to the verb it may lie under
+_CLITICS = frozenset({"'s", "\u2019s", "'", "\u2019"})  # possessive endings the NER may include
 _PAIR_WINDOW = 3  # sentences searched for the two parties of "the two sides"
 _PRONOUN_WINDOW = 1  # earlier sentences searched for the antecedent of he/she
 _VIA = {
@@ -100,7 +101,9 @@ def _units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> list[_
         if (unit := _unit_from_key(match.key, match.start, match.end, gazetteer, published, parse))
     ]
     person_ents = [
-        e for e in parse.entities if e.label == "PERSON" and not _all_countries(e, candidates)
+        _Name(e.start, _without_clitic(parse, e.start, e.end))
+        for e in parse.entities
+        if e.label == "PERSON" and not _all_countries(e, candidates)
     ]
     doubt = _doubtful_places(candidates)
     # Longest first; on a tie a reading the document confirms, then the higher layer (_RANK),
@@ -162,6 +165,21 @@ def _pair_phrases(parse: Parse, taken: set[int]) -> list[_Unit]:
     return pairs
 
 
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """A PERSON entity's tokens, without a possessive clitic the NER took in."""
+
+    start: int
+    end: int
+
+
+def _without_clitic(parse: Parse, start: int, end: int) -> int:
+    """The end of an entity without a trailing "'s" ("Caras Galadhon's" -> "Caras Galadhon")."""
+    while end > start + 1 and parse.tokens[end - 1].text in _CLITICS:
+        end -= 1
+    return end
+
+
 def _inside_longer_person(start: int, end: int, person_ents: Iterable, parse: Parse) -> bool:
     """A country name inside a person's name ("Jordan Peterson") is not a country."""
     for ent in person_ents:
@@ -208,7 +226,9 @@ def _unit_from_key(
     if kind == "u":
         if not entry.valid_on(published):
             return None
-        return _Unit("user", start, end, entry.code, via="user-dictionary", name=entry.name, rank=0)
+        # a bare country code is a country (its titles and groups take it: "X's minister")
+        kind = "country" if len(entry.code) == 3 and entry.code not in ("IGO", "NGO") else "user"
+        return _Unit(kind, start, end, entry.code, via="user-dictionary", name=entry.name, rank=0)
     code, former = entry.code, False
     if not entry.valid_on(published):
         if published is None or entry.valid_to is None or published <= entry.valid_to:
