@@ -104,7 +104,12 @@ def test_refusals_and_negated_intent_are_12x(parser, text: str, expected: tuple)
 
 
 FORCE_LEX = build_lexicon(
-    [*LEXICON_ENTRIES, {"code": "152", "verbs": ["march"]}, {"code": "070", "verbs": ["supply"]}]
+    [
+        *LEXICON_ENTRIES,
+        {"code": "152", "verbs": ["march"]},
+        {"code": "070", "verbs": ["supply"]},
+        {"code": "013", "verbs": ["express"], "objects": ["hope"]},
+    ]
 )
 
 
@@ -160,6 +165,12 @@ def test_a_discard_phrase_rules_out_its_clause_and_a_story_discard_the_story(
     parser, text: str, expected: list
 ) -> None:
     assert code(parser, text, lexicon=DISCARD_LEX) == expected
+
+
+def test_the_subject_of_a_content_clause_on_the_object_is_the_target(parser) -> None:
+    found = code(parser, "Russia expressed hope that Pakistan would be drawn into the process.",
+                 lexicon=FORCE_LEX)  # fmt: skip
+    assert found == [("RUS", "PAK", "013")]
 
 
 def test_failed_action_is_no_event(parser) -> None:

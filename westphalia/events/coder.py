@@ -742,6 +742,12 @@ def _targets(
             _add_pobjs(found, _nested_preps(head, actors, own=obj is None), deep, actors)
     if not found and obj is not None:  # "rejected a U.S. request", "X's nuclear programme"
         found += [m for m in actors.of(obj) if m not in found and _known_country(m)]
+    if not found and obj is not None:  # "expressed hope that X would join": X
+        for clause in actors.kids(obj, "acl", "ccomp"):
+            if any(m.text.lower() == "that" for m in actors.kids(clause, "mark")):
+                found += [m for s in actors.kids(clause, *_SUBJECT_DEPS, "nsubjpass")
+                          for m in actors.of(s)
+                          if _known_country(m)]  # fmt: skip
     lemma = actors.lemma(verb)
     speech = lemma in actors.sem.speech_verbs and lemma not in actors.sem.demand_verbs
     if not found and obj is None and not speech:
