@@ -3,6 +3,7 @@ for these tests (fake gazetteer)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,10 @@ WIRE_TAP [171]
 RECEIVE
 - + * MONEY $       [071]
 
+--- HELP [---] ---
+HELP
+- * BUILD  [062]
+
 --- CELEBRATE [---] ---
 CELEBRATE
 - * FESTIVAL (IN ^) +  [017]
@@ -65,13 +70,16 @@ def parser() -> Parser:
     return Parser(ParseSettings(), GAZ.phrases())
 
 
+def _user_verbs() -> VerbIndex:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "test.verbs.txt"
+        path.write_text(VERBS, encoding="utf-8")
+        return VerbIndex(read_verbs(path))
+
+
 @pytest.fixture(scope="module")
-def lexicon(tmp_path_factory: pytest.TempPathFactory):
-    path: Path = tmp_path_factory.mktemp("dict") / "test.verbs.txt"
-    path.write_text(VERBS, encoding="utf-8")
-    return build_lexicon(
-        LEXICON_ENTRIES, user_verbs=VerbIndex(read_verbs(path)), negations={"110": "050"}
-    )
+def lexicon():
+    return build_lexicon(LEXICON_ENTRIES, user_verbs=_user_verbs(), negations={"110": "050"})
 
 
 def code(parser: Parser, lexicon, text: str) -> list[tuple[str, str, str]]:
@@ -151,6 +159,14 @@ def test_a_source_slot_after_the_verb_makes_the_subject_the_target(
 def test_a_caret_skips_a_noun_phrase_before_the_target(parser, lexicon) -> None:
     found = code(parser, lexicon, "Russia celebrated the festival in Moscow with Pakistan.")
     assert found == [("RUS", "PAK", "017")]
+
+
+def test_a_verb_that_is_a_word_of_its_governors_pattern_is_not_coded_again(parser) -> None:
+    path_lexicon = build_lexicon(
+        [*LEXICON_ENTRIES, {"code": "061", "verbs": ["build"]}], user_verbs=_user_verbs()
+    )
+    found = code(parser, path_lexicon, "Russia helped to build roads for Pakistan.")
+    assert found == [("RUS", "PAK", "062")]
 
 
 def test_a_two_word_verb_is_coded_once(parser, lexicon) -> None:

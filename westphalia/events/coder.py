@@ -394,7 +394,13 @@ def _verb_hit(verb: Token, actors: _Actors, used_nouns: set[int]) -> _Hit | None
 
 def _coded_by_earlier_word(verb: Token, match: _Match, actors: _Actors) -> bool:
     """Whether the match is a multi-word verb whose earlier word, also a verb, matched the same
-    words ("wire tap": both "wire" and "tap" find the phrase)."""
+    words ("wire tap": both "wire" and "tap" find the phrase), or the verb is a word of its
+    governor's pattern ("believed linked to X" for "BELIEVE * LINKED": one event)."""
+    governor = actors.parse.tokens[verb.head]
+    if governor.i != verb.i and governor.pos in ("VERB", "AUX"):
+        above = _match_verb(governor, actors)
+        if above is not None and verb.i in above.particles:
+            return True
     first = min(match.particles, default=verb.i)
     if first >= verb.i or actors.parse.tokens[first].pos not in ("VERB", "AUX"):
         return False
