@@ -51,6 +51,9 @@ WIRE_TAP [171]
 RECEIVE
 - + * MONEY $       [071]
 
+--- BELIEVE [012] ---
+BELIEVE
+
 --- HELP [---] ---
 HELP
 - * BUILD  [062]
@@ -167,6 +170,19 @@ def test_a_verb_that_is_a_word_of_its_governors_pattern_is_not_coded_again(parse
     )
     found = code(parser, path_lexicon, "Russia helped to build roads for Pakistan.")
     assert found == [("RUS", "PAK", "062")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia believes Pakistan can cope with the drought.", [("RUS", "PAK", "012")]),
+        ("Russia believes Pakistan gave medicine to China.", [("PAK", "CHN", "073")]),
+    ],
+)
+def test_a_comment_of_its_own_code_targets_the_subject_of_an_uncoded_clause(
+    parser, lexicon, text: str, expected: list
+) -> None:
+    assert code(parser, lexicon, text) == expected
 
 
 def test_a_two_word_verb_is_coded_once(parser, lexicon) -> None:

@@ -57,6 +57,7 @@ _FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 _POBJ_OWNER_PREPS = frozenset({"with", "of", "against", "on", "from"})
 _NEAR = frozenset({"close", "closer", "near", "nearer", "next"})  # "close to the border"
 _VISIT = "042"  # "arrived in X"
+_STATEMENT = "010"  # make a public statement: the residual code of speech verbs
 _OWNER_PREPS = frozenset({"of", "from", "in"})  # "forces from X", "the people of X"
 _STRANDED_REACH = 5  # words between a stranded preposition and its noun ("to five Panamanian army")
 _CLAUSE_DEPTH = 12  # dependency paths inside one reported clause are short
@@ -755,9 +756,14 @@ def _targets(
                           for m in actors.of(s)
                           if _known_country(m)]  # fmt: skip
     lemma = actors.lemma(verb)
+    # "X said Y ...": the statement is not towards Y (the clause has its own event, or it is
+    # mere attribution), but a comment of its own code about an uncoded clause is ("X believes
+    # Y can cope", coded 012 by a user's dictionary)
     speech = lemma in actors.sem.speech_verbs and lemma not in actors.sem.demand_verbs
-    if not found and obj is None and not speech:
+    if not found and obj is None and (not speech or pattern.code != _STATEMENT):
         for clause in actors.kids(verb, "ccomp", "xcomp"):
+            if speech and _clause_coded(clause, actors):
+                continue
             found += [m for s in actors.kids(clause, "nsubj") for m in actors.of(s)]
     if not found and obj is None:  # "threatened to cut off supplies to X"
         for clause in actors.kids(verb, "xcomp"):
@@ -774,6 +780,17 @@ def _targets(
         places = actors.kids(verb, "prep") + (actors.kids(obj, "prep") if obj is not None else [])
         _add_pobjs(found, places, lambda p: p.text.lower() == "in", actors)
     return found
+
+
+def _clause_coded(clause: Token, actors: _Actors) -> bool:
+    """Whether a reported clause carries an action the lexicon codes, at its head or down its
+    open clauses ("X said Y is about to restore ties": "restore")."""
+    frontier = [clause]
+    for _ in range(3):
+        if any(t.pos in ("VERB", "AUX") and _match_verb(t, actors) is not None for t in frontier):
+            return True
+        frontier = [c for t in frontier for c in actors.kids(t, "xcomp", "acomp", "conj")]
+    return False
 
 
 def _purposes(verb: Token, obj: Token, actors: _Actors) -> list[Token]:
