@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from fakes import GAZ, LEXICON_ENTRIES
 
@@ -171,6 +173,22 @@ def test_the_subject_of_a_content_clause_on_the_object_is_the_target(parser) -> 
     found = code(parser, "Russia expressed hope that Pakistan would be drawn into the process.",
                  lexicon=FORCE_LEX)  # fmt: skip
     assert found == [("RUS", "PAK", "013")]
+
+
+def test_countries_parsed_as_modifiers_of_a_country_are_a_list(parser) -> None:
+    parse = next(
+        parser.parse([("a1", "Russia, China and the awful Pakistan praised the United States.")])
+    )
+    # as the small model parses some lists: "Russia" a modifier (nmod) of "Pakistan", the
+    # subject, and "China" conjoined to it
+    tokens = list(parse.tokens)
+    tokens[0] = replace(tokens[0], dep="nmod", head=6)
+    tokens[2] = replace(tokens[2], dep="conj", head=0)
+    tokens[6] = replace(tokens[6], dep="nsubj", head=7)
+    parse = replace(parse, tokens=tuple(tokens))
+    events = extract_events(parse, extract_actors(parse, gazetteer=GAZ), lexicon=LEX, story_id="s")
+    found = sorted((e.source, e.target, e.code) for e in events)
+    assert found == [("CHN", "USA", "051"), ("PAK", "USA", "051"), ("RUS", "USA", "051")]
 
 
 def test_failed_action_is_no_event(parser) -> None:

@@ -113,6 +113,9 @@ class _Actors:
                 m for c in self.children.get(t.i, []) if c.dep in _MODIFIER_DEPS
                 for x in self.conjuncts(c) for m in self.at.get(x.i, [])
             ] or self._leader(t)  # fmt: skip
+            if here:  # "Arnor, Calenardhon and the awful Gondor" parsed as Gondor's modifiers
+                here = here + [m for c in self.kids(t, "nmod") for x in self.conjuncts(c)
+                               for m in self.at.get(x.i, []) if _listed_country(m, here)]  # fmt: skip
             if not here and t.pos == "PRON" and t.text.lower() in _SPEAKER_PRONOUNS:
                 here = self._speaker_of(t)
             if not here or not any(_known_country(m) for m in here):
@@ -151,6 +154,12 @@ class _Actors:
         for c in self.kids(token, "conj", "appos"):
             if c.dep == "conj" or (token.i in self.at and c.i in self.at):
                 yield from self.conjuncts(c)
+
+
+def _listed_country(mention: Mention, head: list[Mention]) -> bool:
+    """Whether a country modifying a country's name is one more of a list (no country names
+    another by modifying it)."""
+    return len(mention.actor_code) == 3 and all(len(m.actor_code) == 3 for m in head)
 
 
 def _with_sector(owners: list[Mention], groups: list[Mention]) -> list[Mention]:
