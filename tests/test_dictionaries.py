@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from westphalia import dictionaries
 from westphalia.dictionaries import (
     DatedCode,
     Discard,
     Element,
+    VerbDictionary,
     discarded,
     load_dictionaries,
     read_actors,
@@ -24,6 +24,7 @@ from westphalia.dictionaries import (
     read_negations,
     read_verbs,
 )
+from westphalia.dictionaries.actors import _read_actors, _read_agents
 from westphalia.errors import ConfigError
 
 SYNSETS = """\
@@ -50,7 +51,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def _verbs(tmp_path: Path, text: str) -> dictionaries.VerbDictionary:
+def _verbs(tmp_path: Path, text: str) -> VerbDictionary:
     return read_verbs(_write(tmp_path, "test.verbs.txt", SYNSETS + textwrap.dedent(text)))
 
 
@@ -260,7 +261,7 @@ def test_bad_actor_dates_are_skipped_not_fatal(tmp_path: Path) -> None:
     path = _write(tmp_path, "x.actors.txt", text)
     (otto,) = read_actors(path)
     assert [c.code for c in otto.codes] == ["ZMBREB"]
-    assert "bad date '8001011'" in dictionaries._read_actors(path)[1][0]
+    assert "bad date '8001011'" in _read_actors(path)[1][0]
 
 
 # ----------------------------------------------------------------------------------- agents
@@ -298,7 +299,7 @@ def test_agent_substitution_markers_expand_without_plurals(tmp_path: Path) -> No
 
 def test_agent_lines_without_a_code_or_marker_are_skipped(tmp_path: Path) -> None:
     path = _write(tmp_path, "x.agents.txt", "LONE_GLORP\n!NOPE!_GLORP [~GOV]\nGLORP [~CRF]\n")
-    agents, skipped = dictionaries._read_agents(path)
+    agents, skipped = _read_agents(path)
     assert [a.phrase for a in agents] == ["glorp"]
     assert [s.split(": ", 1)[1] for s in skipped] == [
         "skipped: no [code]",
@@ -375,8 +376,8 @@ def test_a_second_load_comes_from_the_cache(tmp_path: Path, monkeypatch) -> None
     def fail(path: Path) -> None:
         raise AssertionError(f"{path} was read again")
 
-    monkeypatch.setattr(dictionaries, "read_verbs", fail)
-    monkeypatch.setattr(dictionaries, "_read_actors", fail)
+    monkeypatch.setattr("westphalia.dictionaries.load.read_verbs", fail)
+    monkeypatch.setattr("westphalia.dictionaries.load._read_actors", fail)
     assert load_dictionaries(folder, cache_dir=cache) == first
 
 

@@ -40,9 +40,9 @@ from westphalia.actors.gazetteer import (
     PHOENIX_DATA,
     SECTORS,
     UNKNOWN_COUNTRY,
-    _project,
     day_number,
     lookup_key,
+    project,
 )
 from westphalia.dictionaries import ActorEntry, AgentEntry, read_actors, read_agents
 
@@ -146,10 +146,10 @@ def main() -> None:
 def convert(phoenix: Path, *, report: Report, common: frozenset[str]) -> dict:
     """The packaged data: {"places": {alpha-3: [name]}, "actors": [[kind, phrases, periods,
     default]], "titles": {term: sector}, "groups": {term: sector}}; kind P (person) or O."""
-    project = _project()
-    known = _project_keys(project)
-    org_codes = _project_org_codes(project)
-    people_keys = {lookup_key(t) for p in project.people for t in (p.name, *p.aliases)}
+    ours = project()
+    known = _project_keys(ours)
+    org_codes = _project_org_codes(ours)
+    people_keys = {lookup_key(t) for p in ours.people for t in (p.name, *p.aliases)}
     entries = [e for name in ACTOR_FILES for e in read_actors(phoenix / name)]
     igo = _igo_map(entries, org_codes, report)
     common = common | _name_parts(entries)
@@ -181,7 +181,7 @@ def convert(phoenix: Path, *, report: Report, common: frozenset[str]) -> dict:
             if lookup_key(name) not in phoenix_keys:
                 subdivision_only[lookup_key(name)].add(code)
     actor_keys = {lookup_key(p) for a in actors for p in a[1]}
-    titles, groups = _agents(read_agents(phoenix / AGENT_FILE), project, report)
+    titles, groups = _agents(read_agents(phoenix / AGENT_FILE), ours, report)
     return {
         "source": SOURCE,
         "places": _places(places, known | actor_keys, common, report, subdivision_only),

@@ -307,7 +307,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
-def _project() -> Gazetteer:
+def project() -> Gazetteer:
     """The project's own data: the YAML files of actors/data/ and pycountry."""
     countries = {e["code"]: e for e in _data("countries.yaml")}
     for c in pycountry.countries:  # every ISO country is known, even one the file lacks
@@ -333,7 +333,7 @@ def _project() -> Gazetteer:
 @cache
 def _bundled() -> Gazetteer:
     """The project's data over the packaged Phoenix data (the project wins every tie)."""
-    base = _project()
+    base = project()
     places, layer, titles, groups = _phoenix()
     return replace(
         base,
