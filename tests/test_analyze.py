@@ -10,7 +10,7 @@ import pytest
 from conftest import run_cli
 
 import westphalia
-from westphalia import analyze
+from westphalia import analyze, queries
 from westphalia.errors import QueryError
 
 
@@ -30,13 +30,13 @@ def _row(day: str, goldstein: float, quad: int = 1) -> dict:
     ],
 )
 def test_domains_are_tagged_from_code_and_sentence(sentence: str, code: str, expected: set) -> None:
-    sql = f"SELECT {analyze.domain_sql('c', 't')} AS d FROM (SELECT ? AS c, ? AS t)"
+    sql = f"SELECT {queries.domain_sql('c', 't')} AS d FROM (SELECT ? AS c, ? AS t)"
     (found,) = duckdb.execute(sql, [code, sentence]).fetchone()
     assert set(found) == expected
 
 
 def test_domain_words_match_whole_words_only() -> None:
-    sql = f"SELECT {analyze.domain_sql(None, 't')} FROM (SELECT ? AS t)"
+    sql = f"SELECT {queries.domain_sql(None, 't')} FROM (SELECT ? AS t)"
     assert duckdb.execute(sql, ["The gastronomy festival and the armistice"]).fetchone()[0] == []
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import westphalia
+from westphalia import queries
 from westphalia.errors import QueryError
 
 
@@ -19,7 +20,7 @@ def test_library_run_and_stories(tmp_path) -> None:
     settings = westphalia.load_settings(env={}, values={"store.path": tmp_path / "s.duckdb"})
     with westphalia.open_store(settings.store.path) as store:
         summary = westphalia.run([tmp_path], settings=settings, store=store)
-        (story,) = store.stories()
+        (story,) = queries.stories(store)
     assert summary.new == 1
     assert (story.title, story.n_articles, story.first_published.isoformat()) == (
         "Talks",

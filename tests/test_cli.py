@@ -82,7 +82,9 @@ def test_listing_a_missing_store_is_fatal_with_the_next_command(tmp_path: Path) 
     result = westphalia("stories", "--store", "nope.duckdb", cwd=tmp_path)
     assert result.returncode == 1
     assert " ".join(result.stderr.split()) == (
-        "error No store at nope.duckdb. Run `westphalia ingest PATH --store nope.duckdb` first, or pass --store."
+        "error E006 No store at nope.duckdb. Create it with: westphalia ingest PATHS --store "
+        "nope.duckdb (or westphalia demo --store nope.duckdb), or pass --store with an existing "
+        "store."
     )
 
 
@@ -157,7 +159,7 @@ def test_events_dyad_filter_and_show_on_the_sample_corpus(tmp_path: Path) -> Non
     shown = westphalia("show", signed[0]["id"], *store, cwd=tmp_path)
     assert shown.returncode == 0 and "signed" in shown.stdout and "057" in shown.stdout
     missing = westphalia("show", "ffffffff", *store, cwd=tmp_path)
-    assert missing.returncode == 1 and "No event with the id 'ffffffff'" in missing.stderr
+    assert missing.returncode == 2 and "E407 No event with id 'ffffffff'" in missing.stderr
 
 
 @pytest.mark.slow
@@ -206,7 +208,7 @@ def _held(store: Path, mode: str) -> Iterator[str]:
 
 def _in_use(store: str, holder: str) -> str:
     return (
-        f"error The store {store} is in use by another process ({holder}), most likely a "
+        f"error E005 The store {store} is in use by another process ({holder}), most likely a "
         "westphalia ingest (which holds it until it ends) or serve (until stopped). DuckDB lets "
         "one process write a store, or several read it, not both at once. Wait for the ingest to "
         "finish, stop the server (Ctrl-C), or work on a copy: cp "

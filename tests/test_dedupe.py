@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from westphalia.config import DedupeSettings
-from westphalia.dedupe import DedupeIndex, Match, dedupe, shingle_hashes
-from westphalia.model import content_id
+from westphalia.dedupe import DedupeIndex, dedupe, shingle_hashes
+from westphalia.model import Duplicate, content_id
 
 BASE = (
     "The foreign ministers of Kenya and Tanzania met in Arusha on Thursday and agreed to "
@@ -34,24 +34,24 @@ def test_one_hash_per_distinct_word_trigram_and_short_texts_one_shingle() -> Non
 def test_new_exact_and_near_duplicates(make_article) -> None:
     index = DedupeIndex(DedupeSettings())
     first = _assign(index, BASE, make_article)
-    assert (first.match, first.story_id) == (Match.NEW, content_id(BASE))
+    assert (first.match, first.story_id) == (Duplicate.NEW, content_id(BASE))
     exact = _assign(index, BASE, make_article)
-    assert (exact.match, exact.story_id) == (Match.EXACT, first.story_id)
+    assert (exact.match, exact.story_id) == (Duplicate.EXACT, first.story_id)
     near = _assign(index, EDITED, make_article)
     assert (near.match, near.story_id, near.duplicate_of) == (
-        Match.NEAR,
+        Duplicate.NEAR,
         first.story_id,
         first.article_id,
     )
     assert 0.7 <= near.similarity < 1.0
     other = _assign(index, OTHER, make_article)
-    assert (other.match, other.story_id) == (Match.NEW, content_id(OTHER))
+    assert (other.match, other.story_id) == (Duplicate.NEW, content_id(OTHER))
 
 
 def test_threshold_is_a_setting(make_article) -> None:
     index = DedupeIndex(DedupeSettings(threshold=0.95))
     _assign(index, BASE, make_article)
-    assert _assign(index, EDITED, make_article).match is Match.NEW
+    assert _assign(index, EDITED, make_article).match is Duplicate.NEW
 
 
 def test_index_rebuilt_from_signatures_finds_the_same_story(make_article) -> None:

@@ -16,6 +16,7 @@ from badinput import NoAnnotator
 
 import westphalia.ingest as ingest
 import westphalia.pipeline as pipeline
+from westphalia import queries
 from westphalia.errors import ExitCode
 from westphalia.pipeline import run
 from westphalia.store import Batch
@@ -34,7 +35,7 @@ def stored(store) -> list[tuple[str, str]]:
 
 
 def rejected(store) -> list[tuple[str, str, str]]:
-    return sorted((Path(r["source"]).name, r["locator"], r["code"]) for r in store.rejections())
+    return sorted((Path(r.source).name, r.locator, r.code) for r in queries.rejections(store))
 
 
 def test_lone_surrogate_escapes_in_jsonl_fields_are_replaced_and_every_line_stored(
@@ -91,8 +92,8 @@ def test_an_item_the_store_refuses_is_rejected_alone(
     assert (summary.new, summary.rejected) == (2, 2)
     assert stored(store) == [("feed.jsonl", "1"), ("feed.jsonl", "3")]
     assert rejected(store) == [("feed.jsonl", "2", "E117"), ("feed.jsonl", "4", "E107")]
-    (refused,) = (r for r in store.rejections() if r["code"] == "E117")
-    assert refused["stage"] == "store" and refused["message"] == (
+    (refused,) = (r for r in queries.rejections(store) if r.code == "E117")
+    assert refused.stage == "store" and refused.message == (
         f"{path} line 2: the store could not hold this item (UnicodeEncodeError: 'utf-8' codec "
         "can't encode character '\\x78' in position 0: surrogates not allowed); the other items "
         "were stored. Fix the field the reason names, or report it if the item looks valid."
@@ -151,8 +152,8 @@ def test_an_unreadable_directory_is_a_rejection(
     summary = run([tmp_path], settings=settings, store=store)
     assert summary.exit_code is ExitCode.REJECTED
     assert stored(store) == [("open.txt", "")]
-    (rejection,) = store.rejections()
-    assert (rejection["code"], rejection["message"]) == (
+    (rejection,) = queries.rejections(store)
+    assert (rejection.code, rejection.message) == (
         "E101",
         f"Cannot read {tmp_path / 'locked'}: Permission denied. "
         "Check that the path exists and is readable.",
@@ -189,8 +190,8 @@ def test_an_io_error_part_way_is_e101_and_the_lines_before_are_kept(
     summary = run([path], settings=small, store=store)
     assert summary.exit_code is ExitCode.REJECTED
     assert stored(store) == [("feed.jsonl", "1")]
-    (rejection,) = store.rejections()
-    assert rejection["message"] == (
+    (rejection,) = queries.rejections(store)
+    assert rejection.message == (
         f"Cannot read {path}: Input/output error; the items up to line 1 were read, the rest "
         "was not. Check that the path exists and is readable."
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from westphalia import queries
 from westphalia.store import open_store
 from westphalia.synthetic import synthetic_articles
 
@@ -26,8 +27,8 @@ def _ingest(corpus: Path, store: Path) -> subprocess.Popen[bytes]:
 
 def _counts(store: Path) -> dict[str, int]:
     with open_store(store) as db:
-        counts = db.counts()
-        counts["stories_by_membership"] = len(db.stories())
+        counts = queries.counts(db)
+        counts["stories_by_membership"] = len(queries.stories(db))
         counts["orphans"] = db.query(
             "SELECT count(*) AS n FROM articles a LEFT JOIN stories s ON s.id = a.story_id WHERE s.id IS NULL"
         )[0]["n"]

@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 import pytest
 
+from westphalia import queries
 from westphalia.config import ParseSettings, load_settings
 from westphalia.errors import ConfigError, InputError
 from westphalia.parse import MIN_PARALLEL_TEXTS, Failure, Parse, Parser, neutralise, pieces
@@ -297,9 +298,9 @@ def test_a_document_over_the_budget_is_rejected_and_the_batch_goes_on(
     guards = {"chunk_chars": 1_000, "batch_chars": 1_000, "time_budget": 0.01, "processes": 1}
     settings = replace(settings, parse=replace(settings.parse, **guards))
     summary = run([tmp_path], settings=settings, store=store)
-    (rejection,) = store.rejections()
-    assert (Path(rejection["source"]).name, rejection["code"]) == ("long.txt", "E301")
-    assert "Split the document into smaller files" in rejection["message"]
+    (rejection,) = queries.rejections(store)
+    assert (Path(rejection.source).name, rejection.code) == ("long.txt", "E301")
+    assert "Split the document into smaller files" in rejection.message
     assert (summary.rejected, summary.new) == (1, 2)
     sentences = store.query("SELECT count(*) AS n FROM sentences")[0]["n"]
     assert sentences == 2  # the short article's; the long one is stored without sentences
@@ -313,9 +314,9 @@ def test_a_document_rejected_at_parse_is_parsed_again_by_the_next_run(
     guards = {"chunk_chars": 1_000, "batch_chars": 1_000, "time_budget": 0.01, "processes": 1}
     tight = replace(settings, parse=replace(settings.parse, **guards))
     run([tmp_path], settings=tight, store=store)
-    assert [r["code"] for r in store.rejections()] == ["E301"]
+    assert [r.code for r in queries.rejections(store)] == ["E301"]
     summary = run([tmp_path], settings=settings, store=store)  # the default budget
-    assert (summary.rejected, summary.known, store.rejections()) == (0, 1, [])
+    assert (summary.rejected, summary.known, queries.rejections(store)) == (0, 1, [])
     sentences = store.query("SELECT count(*) AS n FROM sentences")[0]["n"]
     assert sentences >= 20
     events = store.query("SELECT sum(count) AS n FROM events")[0]["n"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from badinput import EXPECTED_REJECTIONS, GOOD_ARTICLES, SIZE_LIMIT, make_bad_input_dir
 
+from westphalia import queries
 from westphalia.config import IngestSettings
 from westphalia.errors import ExitCode
 from westphalia.pipeline import run
@@ -21,9 +22,9 @@ def test_bad_input_directory_rejects_each_bad_item_and_keeps_the_rest(
     settings = replace(settings, ingest=IngestSettings(max_file_bytes=SIZE_LIMIT))
     summary = run([root], settings=settings, store=store)
     assert summary.exit_code is ExitCode.REJECTED
-    rejected = {(Path(r["source"]).name, r["code"], r["locator"]) for r in store.rejections()}
+    rejected = {(Path(r.source).name, r.code, r.locator) for r in queries.rejections(store)}
     assert rejected == {(name, code, loc) for name, (code, loc) in EXPECTED_REJECTIONS.items()}
-    assert (summary.rejected, summary.new, store.counts()["articles"]) == (
+    assert (summary.rejected, summary.new, queries.counts(store)["articles"]) == (
         8,
         GOOD_ARTICLES,
         GOOD_ARTICLES,
@@ -40,7 +41,13 @@ def test_rerun_adds_nothing_and_a_new_copy_joins_its_story(tmp_path: Path, setti
     (tmp_path / "near.txt").write_text(STORY.replace("Friday", "Friday evening"))
     later = run([tmp_path / "copy.txt", tmp_path / "near.txt"], settings=settings, store=store)
     assert (later.duplicates, later.near_duplicates, later.new_stories) == (1, 1, 0)
-    assert store.counts() == {"articles": 2, "article_sources": 3, "stories": 1, "rejections": 0}
+    assert queries.counts(store) == {
+        "articles": 2,
+        "article_sources": 3,
+        "stories": 1,
+        "rejections": 0,
+        "events": 2,
+    }
 
 
 def test_fixed_item_clears_its_rejection(tmp_path: Path, settings, store) -> None:
@@ -49,7 +56,7 @@ def test_fixed_item_clears_its_rejection(tmp_path: Path, settings, store) -> Non
     assert run([path], settings=settings, store=store).rejected == 1
     path.write_text(STORY)
     assert run([path], settings=settings, store=store).exit_code is ExitCode.OK
-    assert store.rejections() == []
+    assert queries.rejections(store) == []
 
 
 def test_jsonl_duplicates_within_one_file_and_batch(tmp_path: Path, settings, store) -> None:
@@ -77,8 +84,8 @@ def test_internal_error_becomes_a_rejection_with_traceback(
     (tmp_path / "a.txt").write_text(STORY)
     summary = run([tmp_path / "a.txt"], settings=settings, store=store)
     assert summary.exit_code is ExitCode.INTERNAL
-    (rejection,) = store.rejections()
-    assert rejection["code"] == "E901" and "RuntimeError: kaput" in rejection["detail"]
+    (rejection,) = queries.rejections(store)
+    assert rejection.code == "E901" and "RuntimeError: kaput" in rejection.detail
 
 
 @pytest.mark.parametrize(
@@ -102,8 +109,8 @@ def test_a_coding_failure_rejects_that_article_and_keeps_the_others(
     (tmp_path / "b.txt").write_text("Portugal hosted talks in Lisbon with Spain on Monday.")
     summary = run([tmp_path], settings=settings, store=store)
     assert summary.exit_code is ExitCode.INTERNAL and summary.new == 2
-    (rejection,) = store.rejections()
-    assert (rejection["source"].endswith("b.txt"), rejection["stage"]) == (True, stage)
+    (rejection,) = queries.rejections(store)
+    assert (rejection.source.endswith("b.txt"), rejection.stage) == (True, stage)
     assert store.query("SELECT count(*) AS n FROM mentions")[0]["n"] > 0  # a.txt was coded
 
 

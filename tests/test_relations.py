@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import westphalia
-from westphalia.errors import QueryError, StoreError
+from westphalia.errors import Errors, QueryError, StoreError
 
 pytestmark = pytest.mark.slow
 
@@ -50,11 +50,14 @@ def test_actors_stories_quotes_and_sql(demo_store: Path) -> None:
         with pytest.raises(QueryError, match="read-only"):
             db.sql("DELETE FROM events")
     assert {"RUS", "PAK", "CHN"} <= set(actors["code"])
-    assert len(stories) == 19 and stories["articles"].sum() == 20
+    assert len(stories) == 19 and stories["n_articles"].sum() == 20
     assert len(quotes) > 0 and all(s.startswith("PAK") for s in quotes["speaker"])
     assert counted["n"][0] > 0
 
 
 def test_open_missing_store(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no such file"):
-        westphalia.open(tmp_path / "missing.duckdb")
+    missing = tmp_path / "missing.duckdb"
+    with pytest.raises(StoreError) as info:
+        westphalia.open(missing)
+    # the same error, code and words as the CLI's listing commands and `serve` give
+    assert (info.value.code, info.value.message) == ("E006", Errors.E006.format(path=missing))

@@ -8,21 +8,18 @@ actor code with those prefixes (RUSGOV, PAKMIL, ...) in both directions.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import networkx as nx
 import pycountry
-import yaml
 
+from . import queries
 from .errors import QueryError
-from .events.ontology import ontology
-from .store import Store, event_where
+from .queries import EventFilter, domain_sql, domains
+from .store import Store
 
 KEY_EVENTS = 10  # events listed in a report; enough for a page, the JSON has them all ranked
 STATEMENT_CODES = ("010",)  # neutral statements rank last among key events
@@ -30,122 +27,10 @@ TREND_TOLERANCE = 0.1  # later vs earlier net Goldstein per month within 10% rea
 BLOC_SEED = 7  # Louvain is randomised; a fixed seed makes blocs reproducible run to run
 
 
-@dataclass(frozen=True, slots=True)
-class Domain:
-    key: str
-    label: str
-    codes: tuple[str, ...]
-    words: tuple[str, ...]
-
-
-@cache
-def domains() -> dict[str, Domain]:
-    """The policy domains of data/domains.yaml, in file order."""
-    data = yaml.safe_load((files("westphalia") / "data" / "domains.yaml").read_text("utf-8"))
-    return {
-        key: Domain(key, d["label"], tuple(map(str, d["codes"])), tuple(d["words"]))
-        for key, d in data.items()
-    }
-
-
-def domain_regex(domain: Domain) -> str:
-    """RE2 pattern matching the domain's words as whole words (plural "s" allowed)."""
-    words = sorted(domain.words, key=len, reverse=True)
-    return r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", " ") for w in words) + r")s?\b"
-
-
-def domain_sql(code: str | None = "e.code", text: str = "s.text") -> str:
-    """SQL expression: the list of domain keys of a row with CAMEO `code` (None: words only)
-    and sentence `text`."""
-    cases = []
-    for d in domains().values():
-        tests = [f"starts_with({code}, '{c}')" for c in d.codes] if code else []
-        if d.words:
-            tests.append(
-                f"regexp_matches(lower(coalesce({text}, '')), '{_sql_str(domain_regex(d))}')"
-            )
-        if tests:
-            cases.append(f"CASE WHEN {' OR '.join(tests)} THEN '{d.key}' END")
-    return f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)"
-
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")
-
-
-def event_select(where: str) -> str:
-    """Events with names, evidence sentence, spans and domains, filtered by `where`."""
-    return f"""
-        SELECT e.id, e.date, e.date_precision, e.source, sa.name AS source_name, e.target,
-               ta.name AS target_name, e.code, e.quad_class, e.goldstein, e.plover, e.count,
-               e.confidence, e.location, e.place, e.pattern, e.story_id, e.article_id,
-               e.sentence_idx, s.text AS sentence, s.start_char AS sentence_start,
-               e.trigger_start, e.trigger_end, e.source_start, e.source_end, e.target_start,
-               e.target_end, {domain_sql()} AS domains
-        FROM events e
-        LEFT JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx
-        LEFT JOIN actors sa ON sa.code = e.source
-        LEFT JOIN actors ta ON ta.code = e.target
-        WHERE {where}
-    """
-
-
-def events(store: Store, *, domain: str | None = None, words: str | None = None,
-           limit: int | None = None, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:  # fmt: skip
-    """Events matching `filters` (see store.event_where), `domain` and `words` (a phrase of the
-    evidence sentence, case-insensitive), each with its CAMEO name."""
-    where, params = event_where(**filters)
-    if words:
-        where += " AND contains(lower(s.text), lower(?))"
-        params.append(words)
-    if domain:
-        if domain not in domains():
-            raise QueryError("E408", domain=domain, choices=", ".join(domains()))
-        where += f" AND list_contains({domain_sql()}, ?)"
-        params.append(domain)
-    sql = (
-        event_select(where)
-        + " ORDER BY e.date NULLS LAST, e.story_id, e.sentence_idx, e.code LIMIT ? OFFSET ?"
-    )
-    rows = store.query(sql, [*params, limit if limit is not None else 2**62, offset])
-    names = ontology()
-    for row in rows:
-        row["event"] = names[row["code"]].name if row["code"] in names else ""
-    return rows
-
-
-def check_window(start: date | None, end: date | None) -> None:
-    if start and end and start > end:
-        raise QueryError("E403", start=start, end=end)
-
-
 def check_actor(store: Store, code: str) -> None:
     """Raise E401 unless some stored actor code starts with `code`."""
-    found = store.query("SELECT 1 FROM actors WHERE starts_with(code, ?) LIMIT 1", [code])
-    if not found:
+    if not queries.actor_exists(store, code):
         raise QueryError("E401", code=code, path=store.path)
-
-
-def article(store: Store, article_id: str) -> dict[str, Any] | None:
-    """One article (id or unique prefix) with its text and the spans of its events and mentions."""
-    rows = store.query(
-        "SELECT id, story_id, title, published, url, source, text FROM articles WHERE starts_with(id, ?) LIMIT 2",
-        [article_id],
-    )
-    if len(rows) != 1:
-        return None
-    found = rows[0]
-    found["events"] = store.query(
-        """SELECT id, source, target, code, goldstein, trigger_start, trigger_end, source_start,
-                  source_end, target_start, target_end FROM events WHERE article_id = ?
-           ORDER BY trigger_start, id""",
-        [found["id"]],
-    )
-    found["mentions"] = store.query(
-        "SELECT start_char, end_char, actor_code, text FROM mentions WHERE article_id = ? ORDER BY start_char",
-        [found["id"]],
-    )
-    return found
 
 
 # --- dyad report -----------------------------------------------------------------------------
@@ -190,10 +75,11 @@ def dyad_report(
     key_events: int = KEY_EVENTS,
 ) -> DyadReport:  # fmt: skip
     """Everything the store says about the relationship between actors `a` and `b`."""
-    check_window(start, end)
+    where = EventFilter(dyad=(a, b), start=start, end=end)
+    where.check()
     for code in (a, b):
         check_actor(store, code)
-    rows = events(store, dyad=(a, b), start=start, end=end)
+    rows = [e.as_dict() for e in queries.events(store, where)]
     return DyadReport(
         a=a, b=b, names={c: actor_name(store, c) for c in (a, b)}, start=start, end=end,
         events=len(rows), directions=_directions(rows, a, b), quad_classes=_quad_classes(rows),
@@ -205,9 +91,9 @@ def dyad_report(
 
 def actor_name(store: Store, code: str) -> str:
     """The stored name of an actor code, or its country's name, or the code itself."""
-    row = store.query("SELECT name FROM actors WHERE code = ?", [code])
-    if row:
-        return row[0]["name"]
+    name = queries.actor_name(store, code)
+    if name is not None:
+        return name
     country = pycountry.countries.get(alpha_3=code[:3]) if len(code) >= 3 else None
     return country.name if country else code
 
@@ -322,26 +208,15 @@ def _quotes(
     store: Store, a: str, b: str, start: date | None, end: date | None
 ) -> list[dict[str, Any]]:
     """Quotes by either side in the stories where the dyad has events, one per text."""
-    where, params = event_where(dyad=(a, b), start=start, end=end)
-    rows = store.query(
-        f"""
-        SELECT q.speaker_code AS speaker, q.text, q.direct, ar.published AS date, q.article_id,
-               ar.story_id, q.sentence_idx, s.text AS sentence
-        FROM quotes q JOIN articles ar ON ar.id = q.article_id
-        JOIN sentences s ON s.article_id = q.article_id AND s.idx = q.sentence_idx
-        WHERE (starts_with(q.speaker_code, ?) OR starts_with(q.speaker_code, ?))
-          AND ar.story_id IN (SELECT e.story_id FROM events e WHERE {where})
-        ORDER BY ar.published NULLS LAST, q.article_id, q.start_char
-        """,
-        [a, b, *params],
-    )
+    dyad = EventFilter(dyad=(a, b), start=start, end=end)
     seen: set[tuple[str, str]] = set()
     out = []
-    for r in rows:
-        key = (r["speaker"], " ".join((r["text"] or "").split()).lower())
-        if key not in seen:
+    for quote in queries.quotes(store, in_stories_of=dyad):
+        speaker = quote.speaker or ""
+        key = (speaker, " ".join((quote.text or "").split()).lower())
+        if (speaker.startswith(a) or speaker.startswith(b)) and key not in seen:
             seen.add(key)
-            out.append(r)
+            out.append(quote.as_dict())
     return out
 
 
@@ -415,8 +290,9 @@ def network(store: Store, *, start: date | None = None, end: date | None = None,
             min_events: int = 1) -> Network:  # fmt: skip
     """The alignment network over the window: one node per state or organisation (sector codes
     fold into their state), one edge per pair with events, signed by their net Goldstein."""
-    check_window(start, end)
-    where, params = event_where(start=start, end=end)
+    window = EventFilter(start=start, end=end)
+    window.check()
+    where, params = window.where()
     u, v = _NODE_SQL.format(a="sa", c="e.source"), _NODE_SQL.format(a="ta", c="e.target")
     rows = store.query(
         f"""

@@ -16,14 +16,15 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
-from . import analyze, pipeline
+from . import analyze, pipeline, queries
 from . import export as exporting
 from .config import Settings, load_settings
 from .errors import ExitCode, FatalError, QueryError
 from .model import Story
+from .queries import ActorRow, EventFilter, EventRow, MentionRow, to_jsonable
 from .report import NETWORK_FORMATS, REPORT_FORMATS, render_network, render_report
 from .resources import sample_corpus
-from .store import SCHEMA_VERSION, Store, open_store, to_jsonable
+from .store import Store, open_existing, open_store
 
 app = typer.Typer(
     name="westphalia",
@@ -74,7 +75,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)  # returns the code of a typer.Exit
     except FatalError as e:
-        err.print(Text("error ", style="red") + Text(str(e)), highlight=False)
+        err.print(Text(f"error {e.code} ", style="red") + Text(e.message), highlight=False)
         sys.exit(ExitCode.FATAL)
     except QueryError as e:
         err.print(Text(f"error {e.code} ", style="red") + Text(e.message), highlight=False)
@@ -241,9 +242,9 @@ def demo(
         summary = _run_with_progress(
             [str(corpus)], settings, db, strict=False, quiet=as_json, command="demo"
         )
-        rows = db.stories()
-        actors = db.actors()[:DEMO_ROWS]
-        dyad = db.events(dyad=("RUS", "PAK"))
+        rows = queries.stories(db)
+        actors = queries.actors(db)[:DEMO_ROWS]
+        dyad = queries.events(db, EventFilter(dyad=("RUS", "PAK")))
     if as_json:
         _print_jsonl([summary.as_dict()])
         _print_jsonl(asdict(story) for story in rows)
@@ -285,7 +286,7 @@ def stories(
 ) -> None:
     """List the stories (clusters of duplicate articles) in the store."""
     with _existing_store(config, set_, store) as db:
-        rows = db.stories(limit=limit)
+        rows = queries.stories(db, limit=limit)
     _print_jsonl(asdict(story) for story in rows) if as_json else _print_stories(rows)
 
 
@@ -298,7 +299,7 @@ def rejections(
 ) -> None:
     """List the input items that were rejected, with what to do about each."""
     with _existing_store(config, set_, store) as db:
-        rows = db.rejections()
+        rows = [r.as_dict() for r in queries.rejections(db)]
     if as_json:
         _print_jsonl(rows)
     elif rows:
@@ -320,30 +321,30 @@ def actors(
 ) -> None:
     """List actors with their mention counts, or the mentions of one article."""
     with _existing_store(config, set_, store) as db:
-        rows = db.mentions(article) if article else db.actors()
+        rows = queries.mentions(db, article) if article else queries.actors(db)
     if as_json:
-        _print_jsonl(rows)
+        _print_jsonl(r.as_dict() for r in rows)
     elif article:
-        _print_mentions(rows)
+        _print_mentions(rows)  # type: ignore[arg-type]
     else:
-        _print_actors(rows)
+        _print_actors(rows)  # type: ignore[arg-type]
 
 
-def _print_actors(rows: list[dict[str, Any]]) -> None:
+def _print_actors(rows: list[ActorRow]) -> None:
     columns = ("code", "name", "mentions", "articles", "mentioned as")
     table = Table(*columns, title="Actors", title_justify="left")
     for r in rows:
-        names = ", ".join((r["entities"] or [])[:6])
-        table.add_row(r["code"], r["name"], str(r["mentions"]), str(r["articles"]), names)
+        names = ", ".join((r.entities or [])[:6])
+        table.add_row(r.code, r.name, str(r.mentions), str(r.articles), names)
     out.print(table)
 
 
-def _print_mentions(rows: list[dict[str, Any]]) -> None:
+def _print_mentions(rows: list[MentionRow]) -> None:
     for r in rows:
-        offset = r["start_char"] - r["sentence_start"]
-        sentence = Text(r["sentence"])
-        sentence.stylize("bold reverse", offset, offset + r["end_char"] - r["start_char"])
-        out.print(Text(f"{r['actor_code']:<10} {r['resolved_by']:<16} ", style="cyan") + sentence)
+        offset = r.start_char - r.sentence_start
+        sentence = Text(r.sentence)
+        sentence.stylize("bold reverse", offset, offset + r.end_char - r.start_char)
+        out.print(Text(f"{r.actor_code:<10} {r.resolved_by:<16} ", style="cyan") + sentence)
 
 
 @app.command()
@@ -370,23 +371,33 @@ def events(
     pair = tuple(dyad.upper().split("-", 1)) if dyad else None
     if pair is not None and len(pair) != 2:
         raise typer.BadParameter("--dyad takes two actor codes joined by a hyphen, e.g. RUS-PAK")
+    where = EventFilter(
+        source=source, target=target, dyad=pair, code=code, root=root,
+        start=_day(from_, "--from"), end=_day(to, "--to"), story=story,
+    )  # fmt: skip
     with _existing_store(config, set_, store) as db:
-        rows = db.events(
-            source=source, target=target, dyad=pair, code=code, root=root, start=_day(from_, "--from"),
-            end=_day(to, "--to"), story=story, limit=limit,
-        )  # fmt: skip
+        rows = queries.events(db, where, limit=limit)
     if as_json:
-        _print_jsonl(rows)
+        _print_jsonl(r.as_dict() for r in rows)
         return
     _print_events(rows, title="Events")
 
 
-def _print_events(rows: list[dict[str, Any]], *, title: str) -> None:
+def _print_events(rows: list[EventRow], *, title: str) -> None:
     columns = ("id", "date", "source", "target", "code", "Goldstein", "n", "sentence")
     table = Table(*columns, title=title, title_justify="left")
     for r in rows:
-        table.add_row(r["id"], _date(r["date"]), r["source"], r["target"], r["code"], f"{r['goldstein'] or 0:+.1f}",
-                      str(r["count"]), r["sentence"] or "")  # fmt: skip
+        goldstein = f"{r.goldstein or 0:+.1f}"
+        table.add_row(
+            r.id,
+            _date(r.date),
+            r.source,
+            r.target,
+            r.code,
+            goldstein,
+            str(r.count),
+            r.sentence or "",
+        )
     out.print(table)
 
 
@@ -409,26 +420,37 @@ def show(
 ) -> None:
     """Show one event: its sentence with the source, target and trigger highlighted."""
     with _existing_store(config, set_, store) as db:
-        row = db.event(event_id)
+        row = queries.event(db, event_id)
     if row is None:
-        raise FatalError(
-            f"No event with the id {event_id!r} (or the prefix matches several). List them with `westphalia events`."
-        )
+        raise QueryError("E407", what="event", id=event_id)
     if as_json:
-        _print_jsonl([row])
+        _print_jsonl([row.as_dict()])
         return
-    sentence = Text(row["sentence"])
-    base = row["sentence_start"]
-    for start, end, style in ((row["source_start"], row["source_end"], "bold green"),
-                              (row["target_start"], row["target_end"], "bold red"),
-                              (row["trigger_start"], row["trigger_end"], "bold reverse")):  # fmt: skip
-        if start is not None:
+    _print_event(row)
+
+
+def _print_event(e: EventRow) -> None:
+    """The event's sentence with its source, target and trigger highlighted, and its facts."""
+    sentence = Text(e.sentence or "")
+    base = e.sentence_start or 0
+    spans = (
+        (e.source_start, e.source_end, "bold green"),
+        (e.target_start, e.target_end, "bold red"),
+        (e.trigger_start, e.trigger_end, "bold reverse"),
+    )
+    for start, end, style in spans:
+        if start is not None and end is not None:
             sentence.stylize(style, start - base, end - base)
-    out.print(f"{row['source']} -> {row['target']}  {row['code']} ({row['plover']}, Goldstein {row['goldstein']:+.1f}, "
-              f"quad {row['quad_class']})  {_date(row['date'])} [{row['date_precision']}]  x{row['count']}", highlight=False)  # fmt: skip
+    facts = f"{e.code} ({e.plover}, Goldstein {e.goldstein or 0:+.1f}, quad {e.quad_class})"
+    when = f"{_date(e.date)} [{e.date_precision}]"
+    out.print(f"{e.source} -> {e.target}  {facts}  {when}  x{e.count}", highlight=False)
     out.print(sentence)
-    out.print(f"pattern {row['pattern']} · confidence {row['confidence']:.2f} · article {row['article_id']} "
-              f"· story {row['story_id']}" + (f" · in {row['place'] or row['location']}" if row["location"] else ""), highlight=False)  # fmt: skip
+    where = f" · in {e.place or e.location}" if e.location else ""
+    out.print(
+        f"pattern {e.pattern} · confidence {e.confidence:.2f} · article {e.article_id}"
+        f" · story {e.story_id}{where}",
+        highlight=False,
+    )
 
 
 @app.command("eval")
@@ -612,34 +634,16 @@ def serve(
 
         from .web import check_assets, create_app
     except ImportError as e:
-        raise FatalError(
-            f"The web dashboard needs the web extra ({e.name} is missing): pip install 'westphalia[web]'"
-        ) from e
+        raise FatalError("E017", name=e.name) from e
     path = _settings(config, set_, store__path=store).store.path
-    _open_existing(path).close()  # exists, migrated if older: then served read-only
     check_assets()
+    dashboard = create_app(path, hosts=[host, *(allow_host or [])])  # E006 if there is none
     err.print(
         f"westphalia: serving {path} on http://{host}:{port}/ (Ctrl-C stops)", highlight=False
     )
-    dashboard = create_app(path, hosts=[host, *(allow_host or [])])
     uvicorn.run(dashboard, host=host, port=port, log_level="warning")
 
 
 def _existing_store(config: Path | None, overrides: list[str] | None, path: Path | None) -> Store:
     """The store the listing commands read: it must exist already."""
-    return _open_existing(_settings(config, overrides, store__path=path).store.path)
-
-
-def _open_existing(path: Path) -> Store:
-    """The store at `path`, read-only (so it can be read while `serve` or other readers hold
-    it); a store older than this westphalia is migrated once first."""
-    if not path.exists():
-        raise FatalError(
-            f"No store at {path}. Run `westphalia ingest PATH --store {path}` first, or pass --store."
-        )
-    db = open_store(path, read_only=True)
-    if db.schema_version() < SCHEMA_VERSION:
-        db.close()
-        open_store(path).close()
-        db = open_store(path, read_only=True)
-    return db
+    return open_existing(_settings(config, overrides, store__path=path).store.path)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Errors
+from .errors import ConfigError
 
 ENV_PREFIX = "WESTPHALIA_"  # WESTPHALIA_DEDUPE__THRESHOLD=0.8 sets dedupe.threshold
 
@@ -241,7 +241,7 @@ def load_settings(
         try:
             layers.append((str(config_file), _flatten(tomllib.loads(config_file.read_text()))))
         except (OSError, tomllib.TOMLDecodeError) as e:
-            raise ConfigError(Errors.E004.format(path=config_file, reason=e)) from e
+            raise ConfigError("E004", path=config_file, reason=e) from e
     layers.append(("environment", _from_env(os.environ if env is None else env)))
     layers.append(("--set", _from_pairs(overrides, problems)))
     layers.append(("arguments", dict(values or {})))
@@ -273,7 +273,7 @@ def _apply(layers: list[tuple[str, dict[str, Any]]], problems: list[str]) -> Set
     settings = Settings(**{name: replace(cls(), **chosen[name]) for name, cls in sections.items()})
     problems.extend(_cross_check(settings))
     if problems:
-        raise ConfigError(Errors.E001.format(problems="\n".join(f"  - {p}" for p in problems)))
+        raise ConfigError("E001", problems="\n".join(f"  - {p}" for p in problems))
     return settings
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .config import DedupeSettings
-from .model import Article
+from .model import Article, Assignment, Duplicate
+
+if TYPE_CHECKING:
+    from .store import Store
 
 _WORD = re.compile(r"\w+")
 MINHASH_SEED = 1  # fixed so signatures stored by one run compare with the next run's
@@ -26,22 +28,6 @@ MINHASH_SCHEME = "affine32"  # datasketch >= 2.0 default; stored signatures depe
 SHINGLE_HASH = "crc32-poly-v1"
 _POLY = np.uint64(1_000_003)  # multiplier of the rolling n-gram hash (an odd prime)
 _MASK32 = np.uint64(0xFFFFFFFF)
-
-
-class Match(StrEnum):
-    NEW = "new"  # founds a new story
-    NEAR = "near"  # new text, joins the story of a near-duplicate
-    EXACT = "exact"  # same normalized text as a stored article
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    article_id: str
-    story_id: str
-    match: Match
-    duplicate_of: str | None = None
-    similarity: float = 1.0
-    signature: bytes | None = None  # MinHash values of a new article, for the store
 
 
 class DedupeIndex:
@@ -87,16 +73,16 @@ def dedupe(article: Article, *, index: DedupeIndex) -> Assignment:
     """Assign `article` (normalized, with its id) to a story and add it to `index`."""
     if article.id in index:
         story_id = index.story_of(article.id)
-        return Assignment(article.id, story_id, Match.EXACT, duplicate_of=article.id)
+        return Assignment(article.id, story_id, Duplicate.EXACT, duplicate_of=article.id)
     minhash = text_minhash(article.text, settings=index.settings)
     nearest = index.nearest(minhash)
     if nearest is None:
-        assignment = Assignment(article.id, article.id, Match.NEW, signature=signature(minhash))
+        assignment = Assignment(article.id, article.id, Duplicate.NEW, signature=signature(minhash))
     else:
         other, similarity = nearest
         story_id = index.story_of(other)
         assignment = Assignment(
-            article.id, story_id, Match.NEAR, other, round(similarity, 4), signature(minhash)
+            article.id, story_id, Duplicate.NEAR, other, round(similarity, 4), signature(minhash)
         )
     index.add(article.id, assignment.story_id, minhash)
     return assignment
@@ -140,3 +126,29 @@ def text_minhash(text: str, *, settings: DedupeSettings) -> MinHash:
 
 def signature(minhash: MinHash) -> bytes:
     return minhash.hashvalues.astype("<u4").tobytes()  # affine32 values fit in 32 bits
+
+
+_META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if these match
+
+
+def load_index(store: Store, settings: DedupeSettings) -> DedupeIndex:
+    """The LSH index over every stored article, from their stored signatures; when the settings
+    (or the shingle hash) changed since they were computed, recomputed from the texts and stored
+    again."""
+    index = DedupeIndex(settings)
+    wanted = {f"dedupe.{k}": str(getattr(settings, k)) for k in _META_KEYS}
+    wanted["dedupe.shingle_hash"] = SHINGLE_HASH
+    stored = store.meta()
+    compatible = all(stored.get(k, v) == v for k, v in wanted.items())
+    if compatible:
+        for article_id, story_id, data in store.article_signatures():
+            index.add_signature(article_id, story_id, data)
+        store.set_meta(wanted)
+        return index
+    recomputed = []
+    for article_id, story_id, text in store.article_texts():
+        minhash = text_minhash(text, settings=settings)
+        index.add(article_id, story_id, minhash)
+        recomputed.append((article_id, signature(minhash)))
+    store.set_signatures(recomputed, meta=wanted)
+    return index

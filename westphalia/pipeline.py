@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ingest as ingest_stage
+from . import queries
 from .actors import extract_actors
 from .config import Settings
-from .dedupe import Assignment, DedupeIndex, Match, dedupe
+from .dedupe import DedupeIndex, dedupe, load_index
 from .errors import Errors, ExitCode, InputError
 from .events import extract_events
+from .events.ontology import described
 from .events.quotes import extract_quotes
 from .ingest import Source
-from .model import Article, Rejection, Stage, content_id
+from .model import Article, Assignment, Duplicate, Rejection, Stage, content_id
 from .normalize import normalize, without_surrogates
 from .store import Batch, Store
 
@@ -92,7 +94,7 @@ def run(
     run_id = content_id(command, datetime.now(UTC).isoformat(), str(os.getpid()))
     summary = RunSummary(run_id)
     store.start_run(run_id, command)
-    index = store.dedupe_index(settings.dedupe)
+    index = load_index(store, settings.dedupe)
     sources = list(ingest_stage.discover(paths, settings=settings.ingest))
     total = _total_bytes(sources)
     runner = _Runner(settings, store, index, summary, strict)
@@ -106,7 +108,7 @@ def run(
         status = "done"
     finally:
         runner.close()
-        counts = store.counts()
+        counts = queries.counts(store)
         summary.articles_total, summary.stories_total = counts["articles"], counts["stories"]
         summary.seconds = round(time.perf_counter() - started, 3)
         store.finish_run(
@@ -172,13 +174,13 @@ class _Runner:
         batch, summary = self.batch, self.summary
         if not len(batch):
             return
-        exact = [a for a, s in batch.articles if s.match is Match.EXACT]
+        exact = [a for a, s in batch.articles if s.match is Duplicate.EXACT]
         stored = self.store.known_occurrences(exact) if exact else set()
         # a stored article whose parse failed before (no sentences) is parsed again, once
         retry = self.store.unparsed(a.id for a in exact) if exact else set()
         fresh = []
         for article, assignment in batch.articles:
-            if assignment.match is not Match.EXACT or article.id in retry:
+            if assignment.match is not Duplicate.EXACT or article.id in retry:
                 fresh.append((article, assignment.story_id))
                 retry.discard(article.id)
         if fresh:
@@ -188,14 +190,14 @@ class _Runner:
         seen: set[tuple[str, str, str]] = set()
         for article, assignment in batch.articles:
             key = (article.id, article.source, article.locator)
-            if assignment.match is Match.EXACT:
+            if assignment.match is Duplicate.EXACT:
                 known = key in stored or key in seen
                 summary.known += known
                 summary.duplicates += not known
             else:
                 summary.new += 1
-                summary.near_duplicates += assignment.match is Match.NEAR
-                summary.new_stories += assignment.match is Match.NEW
+                summary.near_duplicates += assignment.match is Duplicate.NEAR
+                summary.new_stories += assignment.match is Duplicate.NEW
             seen.add(key)
         for rejection in batch.rejections:
             summary.rejected += rejection.code != INTERNAL_CODE
@@ -354,9 +356,10 @@ class _Annotator:
             mentions = extract_actors(parse, gazetteer=self.gazetteer, published=day)
             actors = {m.actor_code: self.gazetteer.actor(m.actor_code) for m in mentions}
         with _stage(Stage.EVENTS):
-            events = extract_events(
+            coded = extract_events(
                 parse, mentions, lexicon=self.lexicon, story_id=story, published=day
             )
+            events = [described(e) for e in coded]
             quotes = extract_quotes(parse, mentions)
         batch.mentions.extend(mentions)
         for code, actor in actors.items():

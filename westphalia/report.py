@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from .analyze import DyadReport, Network
-from .store import to_jsonable
+from .queries import to_jsonable
 
 REPORT_FORMATS = ("text", "markdown", "json")
 NETWORK_FORMATS = ("text", "json", "graphml")

@@ -326,7 +326,7 @@ def project() -> Gazetteer:
         if (e := _user_actor(row, i, problems))
     )
     if problems:  # the bundled data is checked by the tests; this guards local edits
-        raise ConfigError("people.yaml:\n" + "\n".join(problems))
+        raise ConfigError("E009", problems="\n".join(f"  - {p}" for p in problems))
     return Gazetteer(countries, organisations, titles, groups, pair_nouns, (), people)
 
 
@@ -453,12 +453,12 @@ def load_user_dictionary(path: Path) -> list[UserEntry]:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             rows, roles = list(data.get("actors", [])), list(data.get("roles", []))
     except (OSError, yaml.YAMLError, csv.Error, AttributeError) as e:
-        raise ConfigError(f"Cannot read the user dictionary {path}: {e}") from e
+        raise ConfigError("E007", path=path, reason=e) from e
     problems: list[str] = []
     entries = [e for i, row in enumerate(rows, 1) if (e := _user_actor(row, i, problems))]
     entries += [e for i, row in enumerate(roles, 1) if (e := _user_role(row, i, problems))]
     if problems:
-        raise ConfigError(f"User dictionary {path}:\n" + "\n".join(f"  - {p}" for p in problems))
+        raise ConfigError("E008", path=path, problems="\n".join(f"  - {p}" for p in problems))
     return entries
 
 

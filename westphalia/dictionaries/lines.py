@@ -22,9 +22,7 @@ def _lines(path: Path) -> list[tuple[int, str]]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as e:
-        raise ConfigError(
-            f"Cannot read the dictionary {path}: {e.strerror or e}. Check that it exists and is readable."
-        ) from e
+        raise ConfigError("E016", path=path, reason=e.strerror or e) from e
     out: list[tuple[int, str]] = []
     in_comment = False
     for number, raw in enumerate(text.splitlines(), 1):

@@ -57,26 +57,17 @@ def load_dictionaries(directory: Path, *, cache_dir: Path | None = None) -> Dict
 def _dictionary_files(directory: Path) -> dict[str, list[Path]]:
     """Each role of _ROLES -> its files; ConfigError if there are none."""
     if not directory.is_dir():
-        raise ConfigError(
-            f"The dictionary directory {directory} does not exist or is not a directory. "
-            "Pass the folder that holds the PETRARCH dictionaries (verbs, actors, agents, discards)."
-        )
+        raise ConfigError("E013", path=directory)
     files: dict[str, list[Path]] = {role: [] for role in _ROLES}
     for path in sorted(directory.iterdir()):
         role = _role(path.name.lower())
         if role and path.is_file():
             files[role].append(path)
     if not any(files.values()):
-        raise ConfigError(
-            f"No dictionary file in {directory}: expected file names containing 'verb', 'actor', "
-            "'agent' or 'discard' (e.g. CAMEO.verbs.txt, Phoenix.agents.txt). Rename the files "
-            "or pass the folder that holds them."
-        )
+        raise ConfigError("E014", path=directory)
     if len(files["verbs"]) > 1:
         names = ", ".join(p.name for p in files["verbs"])
-        raise ConfigError(
-            f"Several verb dictionaries in {directory}: {names}. Keep one in the folder."
-        )
+        raise ConfigError("E015", path=directory, names=names)
     return files
 
 
@@ -104,9 +95,7 @@ def _fingerprint(path: Path) -> str:
         stat = path.stat()
         content = hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError as e:
-        raise ConfigError(
-            f"Cannot read the dictionary {path}: {e.strerror or e}. Check that it is readable."
-        ) from e
+        raise ConfigError("E016", path=path, reason=e.strerror or e) from e
     return f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0{content}"
 
 

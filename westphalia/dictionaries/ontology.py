@@ -26,9 +26,7 @@ def read_negations(path: Path) -> dict[str, str]:
     try:  # not _lines(): "#" separates alternatives here, it does not start a comment
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as e:
-        raise ConfigError(
-            f"Cannot read the coding ontology {path}: {e.strerror or e}. Check that it is readable."
-        ) from e
+        raise ConfigError("E016", path=path, reason=e.strerror or e) from e
     for line in text.splitlines():
         match = _ONTOLOGY_LINE.match(line.replace(" ", "").replace("\t", ""))
         if match is None:

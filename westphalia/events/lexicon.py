@@ -147,7 +147,7 @@ def _entries(data: Any, origin: str) -> list[dict[str, Any]]:
     if isinstance(data, dict):  # a user file with `patterns:` and `semantics:`
         data = data.get("patterns", [])
     if not isinstance(data, list) or not all(isinstance(e, dict) and "code" in e for e in data):
-        raise ConfigError(f"{origin}: expected a list of entries with a code, verbs and/or nouns")
+        raise ConfigError("E012", path=origin)
     return data
 
 
@@ -222,7 +222,7 @@ def load_lexicon(
         try:
             data = yaml.safe_load(user_patterns.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as e:
-            raise ConfigError(f"Cannot read the event patterns {user_patterns}: {e}") from e
+            raise ConfigError("E011", path=user_patterns, reason=e) from e
         entries = _entries(data, str(user_patterns)) + entries
         if isinstance(data, dict) and data.get("semantics"):
             semantics = build_semantics(_semantics_data(), extra=data["semantics"])

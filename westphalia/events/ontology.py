@@ -4,11 +4,13 @@ codebook, GDELT's Goldstein table and the PLOVER manual)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
 import yaml
+
+from ..model import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +49,15 @@ def quad_class(code: str) -> int:
     (09-13), 4 material conflict (14-20)."""
     root = int(code[:2])
     return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+def described(event: Event) -> Event:
+    """The event with its code's Goldstein weight, QuadClass and PLOVER type (None for a code
+    the ontology lacks, as a user dictionary's own codes may be)."""
+    known = ontology().get(event.code)
+    return replace(
+        event,
+        goldstein=known.goldstein if known else None,
+        quad_class=quad_class(event.code) if event.code[:2].isdigit() else None,
+        plover=known.plover if known else None,
+    )

@@ -1,4 +1,4 @@
-"""The web dashboard and its JSON API: a thin shell over analyze and the store.
+"""The web dashboard and its JSON API: a thin shell over queries and analyze.
 
 Read-only: the store is opened read-only (no file, network or extension access either) and every
 query is parametrised. It answers only to the host names it is served under (a DNS-rebinding page
@@ -22,9 +22,9 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__, analyze
-from ..errors import Errors, QueryError, StoreError
-from ..store import Store, open_store
+from .. import __version__, analyze, queries
+from ..errors import Errors, FatalError, QueryError
+from ..store import Store, open_existing
 from .assets import NODE_MODULES, STATIC, VENDOR, missing_assets
 
 MAX_ROWS = 1000  # events per API page
@@ -50,13 +50,13 @@ def check_assets() -> None:
     """Raise E406 unless the front-end libraries are installed."""
     missing = missing_assets()
     if missing:
-        raise StoreError(Errors.E406.format(path=missing[0], prefix=NODE_MODULES.parent))
+        raise FatalError("E406", path=missing[0], prefix=NODE_MODULES.parent)
 
 
 def create_app(store_path: Path, *, hosts: Iterable[str] = ()) -> FastAPI:
     """The dashboard and API over the store at `store_path` (opened read-only), answering to the
     host names in LOCAL_HOSTS and `hosts` (the address it is bound to, and any other names)."""
-    store = open_store(store_path, read_only=True)
+    store = open_existing(store_path)
     app = FastAPI(
         title="westphalia", version=__version__, docs_url=None, redoc_url=None,
         description="Read-only API over a westphalia event store: events, dyads, the alignment network.",
@@ -122,7 +122,7 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, e: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in e.errors())
-        return _envelope(422, "E422", f"Invalid request: {problems}", e.errors())
+        return _envelope(422, "E422", Errors.E422.format(problems=problems), e.errors())
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, e: HTTPException) -> JSONResponse:
@@ -167,8 +167,7 @@ def _routes(app: FastAPI) -> None:
     @app.get("/api/health", tags=["store"])
     def health(s: Db) -> dict[str, Any]:
         """Liveness, and what the store holds."""
-        return {"status": "ok", "store": s.path.name, "version": __version__, **s.counts(),
-                "events": s.query("SELECT count(*) AS n FROM events")[0]["n"]}  # fmt: skip
+        return {"status": "ok", "store": s.path.name, "version": __version__, **queries.counts(s)}
 
     @app.get("/api/network", tags=["analysis"])
     def network(s: Db, start: Day = None, end: Day = None) -> dict[str, Any]:
@@ -191,45 +190,39 @@ def _routes(app: FastAPI) -> None:
         limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 200, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:  # fmt: skip
         """Events by actor (either side), source, target, CAMEO code or root, domain and date."""
-        analyze.check_window(start, end)
-        rows = analyze.events(
-            s, actor=actor, source=source, target=target, code=code, root=root, domain=domain,
-            start=start, end=end, words=q, limit=limit, offset=offset,
+        where = queries.EventFilter(
+            actor=actor, source=source, target=target, code=code, root=root, domain=domain,
+            start=start, end=end, words=q,
         )  # fmt: skip
+        rows = [e.as_dict() for e in queries.events(s, where, limit=limit, offset=offset)]
         return {"events": jsonable_encoder(rows), "limit": limit, "offset": offset}
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def event(s: Db, event_id: str) -> dict[str, Any]:
         """One event (id or unique prefix) with its evidence."""
-        row = s.event(event_id)
+        row = queries.event(s, event_id)
         if row is None:
             raise QueryError("E407", what="event", id=event_id)
-        return jsonable_encoder(row)
+        return jsonable_encoder(row.as_dict())
 
     @app.get("/api/articles/{article_id}", tags=["store"])
     def article(s: Db, article_id: str) -> dict[str, Any]:
         """An article's text with the character spans of its events and actor mentions."""
-        found = analyze.article(s, article_id)
+        found = queries.article(s, article_id)
         if found is None:
             raise QueryError("E407", what="article", id=article_id)
-        return jsonable_encoder({**found, "source": Path(found["source"]).name})  # no server paths
+        body = {**found.as_dict(), "source": Path(found.source).name}  # no server paths
+        return jsonable_encoder(body)
 
     @app.get("/api/actors", tags=["store"])
     def actors(s: Db, q: str | None = None) -> dict[str, Any]:
         """Actors with mention counts; `q` filters by code prefix or name."""
-        rows = s.actors()
-        if q:
-            needle = q.lower()
-            rows = [
-                r
-                for r in rows
-                if r["code"].lower().startswith(needle) or needle in r["name"].lower()
-            ]
+        rows = [a.as_dict() for a in queries.actors(s, like=q)]
         return {"actors": jsonable_encoder(rows)}
 
     @app.get("/api/domains", tags=["analysis"])
     def domain_list() -> dict[str, Any]:
         """The policy domains events are tagged with."""
         return {
-            "domains": [{"domain": d.key, "label": d.label} for d in analyze.domains().values()]
+            "domains": [{"domain": d.key, "label": d.label} for d in queries.domains().values()]
         }
