@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import westphalia
+from westphalia import queries
 from westphalia.errors import Errors, QueryError, StoreError
 
 pytestmark = pytest.mark.slow
@@ -61,3 +63,15 @@ def test_open_missing_store(tmp_path: Path) -> None:
         westphalia.open(missing)
     # the same error, code and words as the CLI's listing commands and `serve` give
     assert (info.value.code, info.value.message) == ("E006", Errors.E006.format(path=missing))
+
+
+def test_the_busiest_dyad_is_the_pair_with_most_events(demo_store: Path) -> None:
+    with westphalia.open(demo_store) as db:
+        pair = queries.busiest_dyad(db.store)
+        events = db.events()
+    counts = Counter(
+        tuple(sorted((s[:3], t[:3])))
+        for s, t in zip(events["source"], events["target"], strict=True)
+        if "---" not in (s[:3], t[:3]) and s[:3] != t[:3]
+    )
+    assert pair is not None and counts[pair] == max(counts.values())

@@ -6,7 +6,8 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +39,12 @@ SUMMARY_REJECTIONS = 20  # rejections shown after a run; `westphalia rejections`
 out = Console()
 err = Console(stderr=True)
 
+FromOpt = Annotated[
+    datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First date YYYY-MM-DD.")
+]
+ToOpt = Annotated[
+    datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last date YYYY-MM-DD.")
+]
 StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="DuckDB store [default: ./westphalia.duckdb].")
 ]
@@ -244,7 +251,9 @@ def demo(
         )
         rows = queries.stories(db)
         actors = queries.actors(db)[:DEMO_ROWS]
-        dyad = queries.events(db, EventFilter(dyad=("RUS", "PAK")))
+        pair = queries.busiest_dyad(db)
+        dyad = queries.events(db, EventFilter(dyad=pair)) if pair else []
+        names = [analyze.actor_name(db, code) for code in pair or ()]
     if as_json:
         _print_jsonl([summary.as_dict()])
         _print_jsonl(asdict(story) for story in rows)
@@ -253,11 +262,12 @@ def demo(
         _print_summary(summary, settings.store.path)
         _print_stories(rows)
         _print_actors(actors)
-        _print_events(dyad, title="Events between Russia and Pakistan")
-        out.print(
-            f"\nNext: westphalia events --store {store} --dyad RUS-PAK · westphalia actors --store {store}",
-            highlight=False,
+        if pair:
+            _print_events(dyad, title=f"Events between {names[0]} and {names[1]}")
+        events = f"westphalia events --store {store}" + (
+            f" --dyad {'-'.join(pair)}" if pair else ""
         )
+        out.print(f"\nNext: {events} · westphalia actors --store {store}", highlight=False)
     raise typer.Exit(summary.exit_code)
 
 
@@ -359,8 +369,8 @@ def events(
     ] = None,
     code: Annotated[str | None, typer.Option(help="CAMEO event code, e.g. 042.")] = None,
     root: Annotated[str | None, typer.Option(help="CAMEO root, e.g. 19.")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD.")] = None,
-    to: Annotated[str | None, typer.Option(help="Last date YYYY-MM-DD.")] = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
     story: Annotated[str | None, typer.Option(help="Story id or prefix.")] = None,
     limit: Annotated[int | None, typer.Option(help="Show at most this many events.")] = None,
     config: ConfigOpt = None,
@@ -373,7 +383,7 @@ def events(
         raise typer.BadParameter("--dyad takes two actor codes joined by a hyphen, e.g. RUS-PAK")
     where = EventFilter(
         source=source, target=target, dyad=pair, code=code, root=root,
-        start=_day(from_, "--from"), end=_day(to, "--to"), story=story,
+        start=_day(from_), end=_day(to), story=story,
     )  # fmt: skip
     with _existing_store(config, set_, store) as db:
         rows = queries.events(db, where, limit=limit)
@@ -401,13 +411,9 @@ def _print_events(rows: list[EventRow], *, title: str) -> None:
     out.print(table)
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as e:
-        raise typer.BadParameter(f"{option} takes a date YYYY-MM-DD, got {value!r}") from e
+def _day(value: datetime | None) -> date | None:
+    """The day of a date option (typer parses and checks YYYY-MM-DD)."""
+    return value.date() if value is not None else None
 
 
 @app.command()
@@ -484,24 +490,15 @@ def eval_(
     as_json: JsonOpt = False,
 ) -> None:
     """Code each gold record on its own and print precision, recall and F1."""
-    from .evaluate import evaluate
+    from .evaluate import evaluate, summary
 
     settings = _settings(config, set_, events__dictionaries=dictionaries)
     events, actors = evaluate(gold, settings=settings)
     if predictions is not None:
-        predictions.write_text(
-            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in events.predictions)
-        )
+        events.write_predictions(predictions)
     if calibrate is not None:
-        header = f"# Share of each coding rule's events right at country level on {gold.name}: (ok+1)/(n+2)\n"
-        table = events.calibration()
-        calibrate.write_text(
-            header + "".join(f"{rule}: {value}\n" for rule, value in table.items())
-        )
-    rows = [{"measure": name, **prf.as_dict()} for name, prf in events.scores.items()]
-    rows.append({"measure": "actors, country level", "precision": round(actors.precision, 4),
-                 "recall": round(actors.recall, 4), "matched": actors.matched, "expected": actors.expected,
-                 "found": actors.found})  # fmt: skip
+        events.write_calibration(calibrate, gold=gold)
+    rows = summary(events, actors)
     if as_json:
         _print_jsonl(rows)
         return
@@ -516,14 +513,10 @@ def eval_(
     out.print(table)
 
 
-FromOpt = Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD.")]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last date YYYY-MM-DD.")]
-
-
-def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    if value not in choices:
-        raise typer.BadParameter(f"{option} takes one of {', '.join(choices)}; got {value!r}")
-    return value
+# --format choices, from the library's lists (typer checks them and lists them in --help)
+ReportFormat = StrEnum("ReportFormat", {f: f for f in REPORT_FORMATS})
+NetworkFormat = StrEnum("NetworkFormat", {f: f for f in NETWORK_FORMATS})
+ExportFormat = StrEnum("ExportFormat", {f: f for f in exporting.FORMATS})
 
 
 @app.command()
@@ -533,17 +526,14 @@ def report(
     store: StoreOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | markdown | json")] = "text",
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
     """The relationship between two actors: directions, domains, key events, quotes, trend."""
-    _choice(fmt, REPORT_FORMATS, "--format")
     with _existing_store(config, set_, store) as db:
-        result = analyze.dyad_report(
-            db, a.upper(), b.upper(), start=_day(from_, "--from"), end=_day(to, "--to")
-        )
-    sys.stdout.write(render_report(result, fmt))
+        result = analyze.dyad_report(db, a.upper(), b.upper(), start=_day(from_), end=_day(to))
+    sys.stdout.write(render_report(result, fmt.value))
 
 
 @app.command()
@@ -551,20 +541,19 @@ def network(
     store: StoreOpt = None,
     from_: FromOpt = None,
     to: ToOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | json | graphml")] = "text",
+    fmt: Annotated[NetworkFormat, typer.Option("--format")] = NetworkFormat.text,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
     """The alignment network: signed edges by net Goldstein, triads and their balance, blocs."""
-    _choice(fmt, NETWORK_FORMATS, "--format")
     with _existing_store(config, set_, store) as db:
-        result = analyze.network(db, start=_day(from_, "--from"), end=_day(to, "--to"))
-    sys.stdout.write(render_network(result, fmt))
+        result = analyze.network(db, start=_day(from_), end=_day(to))
+    sys.stdout.write(render_network(result, fmt.value))
 
 
 @app.command("export")
 def export_(
-    fmt: Annotated[str, typer.Option("--format", help="gdelt | parquet | jsonl | csv | graphml")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="What to write.")],
     out_path: Annotated[Path, typer.Option("--out", help="File to write.")],
     store: StoreOpt = None,
     from_: FromOpt = None,
@@ -577,9 +566,7 @@ def export_(
 ) -> None:
     """Write the events (GDELT 2.0 TSV, Parquet, JSONL, CSV) or the network (GraphML) to a file."""
     with _existing_store(config, set_, store) as db:
-        n = exporting.export(
-            db, fmt, out_path, start=_day(from_, "--from"), end=_day(to, "--to"), actor=actor
-        )
+        n = exporting.export(db, fmt.value, out_path, start=_day(from_), end=_day(to), actor=actor)
     err.print(
         f"wrote {n} {'edges' if fmt == 'graphml' else 'events'} to {out_path}", highlight=False
     )

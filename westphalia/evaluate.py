@@ -77,6 +77,20 @@ class EventScores:
             rule: round((ok + 1) / (n + 2), 3) for rule, (ok, n) in sorted(self.by_rule.items())
         }
 
+    def write_calibration(self, path: Path, *, gold: Path) -> None:
+        """Write `calibration()` as the YAML events/data/confidence.yaml reads."""
+        header = (
+            f"# Share of each coding rule's events right at country level on {gold.name}: "
+            "(ok+1)/(n+2)\n"
+        )
+        rows = "".join(f"{rule}: {value}\n" for rule, value in self.calibration().items())
+        path.write_text(header + rows, encoding="utf-8")
+
+    def write_predictions(self, path: Path) -> None:
+        """Write the coded events of every record as JSONL (one record a line)."""
+        lines = (json.dumps(p, ensure_ascii=False) + "\n" for p in self.predictions)
+        path.write_text("".join(lines), encoding="utf-8")
+
     def score(self, name: str) -> PRF:
         return self.scores.setdefault(name, PRF())
 
@@ -229,3 +243,19 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
         return None
+
+
+def summary(events: EventScores, actors: ActorScores) -> list[dict[str, Any]]:
+    """One row per measure (precision, recall, F1 and counts), the actors' last."""
+    rows = [{"measure": name, **prf.as_dict()} for name, prf in events.scores.items()]
+    rows.append(
+        {
+            "measure": "actors, country level",
+            "precision": round(actors.precision, 4),
+            "recall": round(actors.recall, 4),
+            "matched": actors.matched,
+            "expected": actors.expected,
+            "found": actors.found,
+        }
+    )
+    return rows

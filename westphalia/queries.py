@@ -361,6 +361,20 @@ def actors(store: Store, *, like: str | None = None) -> list[ActorRow]:
     return _rows(ActorRow, store, sql, [like, like, like])
 
 
+def busiest_dyad(store: Store) -> tuple[str, str] | None:
+    """The pair of countries (or organisations) with the most events between them, in
+    alphabetical order; None when no events join two known parties."""
+    rows = store.query("""
+        SELECT least(left(source, 3), left(target, 3)) AS a,
+               greatest(left(source, 3), left(target, 3)) AS b, count(*) AS n
+        FROM events
+        WHERE NOT starts_with(source, '---') AND NOT starts_with(target, '---')
+          AND left(source, 3) <> left(target, 3)
+        GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT 1
+    """)
+    return (rows[0]["a"], rows[0]["b"]) if rows else None
+
+
 def actor_exists(store: Store, code: str) -> bool:
     """Whether some stored actor code starts with `code`."""
     return bool(store.query("SELECT 1 FROM actors WHERE starts_with(code, ?) LIMIT 1", [code]))
