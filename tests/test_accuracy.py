@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import require_shared
 
 from westphalia.config import load_settings
 from westphalia.evaluate import _normalized, evaluate
@@ -24,8 +25,7 @@ ACTOR_RECALL_FLOOR, ACTOR_PRECISION_FLOOR = 0.95, 0.82  # precision measured 0.8
 
 @pytest.fixture(scope="module")
 def scores():
-    if not DEV_GOLD.exists():
-        pytest.skip(f"the development gold set is not at {DEV_GOLD}")
+    require_shared(DEV_GOLD, "the development gold set")
     return evaluate(DEV_GOLD, settings=load_settings(env={}))
 
 
@@ -54,8 +54,7 @@ CONFORMANCE = {  # suite -> (its dictionaries, triple F1 floor measured 2026-11-
 def test_conformance_suites_stay_above_their_floors(suite: str) -> None:
     gold = SHARED / "eval" / "conformance" / f"{suite}.jsonl"
     folder, floor = CONFORMANCE[suite]
-    if not gold.exists():
-        pytest.skip(f"the conformance suite is not at {gold}")
+    require_shared(gold, "the conformance suite")
     settings = load_settings(
         env={}, values={"events.dictionaries": SHARED / "dictionaries" / folder}
     )

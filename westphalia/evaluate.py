@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .actors import extract_actors
+from .actors.gazetteer import UNKNOWN_COUNTRY, country_of
 from .config import Settings
 from .events import extract_events, ontology
 from .normalize import clean_text
@@ -131,7 +132,7 @@ def scored(record: dict[str, Any]) -> bool:
 
 def country(code: str) -> str:
     """Country-level part of an actor code: "RUSGOV" -> "RUS", "IGOIAEA" -> "IGO"."""
-    return code[:3]
+    return country_of(code)
 
 
 def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScores]:
@@ -155,7 +156,9 @@ def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScore
             {"source": s, "target": t, "code": c, "plover": types[c].plover if c in types else None}
             for s, t, c in dict.fromkeys(found)]})  # fmt: skip
         _score_record(scores, record, found, types)
-        _score_actors(actor_scores, record, {country(m.actor_code) for m in mentions} - {"---"})
+        _score_actors(
+            actor_scores, record, {country(m.actor_code) for m in mentions} - {UNKNOWN_COUNTRY}
+        )
     return scores, actor_scores
 
 

@@ -8,7 +8,6 @@ article, so any record can be shown with its evidence.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,11 +24,6 @@ def content_id(*parts: str) -> str:
     """Return the short content hash of `parts` (joined with a unit separator)."""
     joined = "\x1f".join(parts)
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
-
-
-def json_id(obj: Any) -> str:
-    """Return the short content hash of `obj` serialised as canonical JSON."""
-    return content_id(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def _frozen_mapping(data: Mapping[str, Any] | None) -> Mapping[str, Any]:

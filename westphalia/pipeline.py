@@ -1,9 +1,11 @@
 """The pipeline: ordered stages over a stream of items, batched into store transactions.
 
-ingest -> normalize -> dedupe -> store. A bad item becomes a Rejection and the run goes on;
-an unexpected exception becomes an INTERNAL rejection with its traceback (re-raised when
-`strict`). Each batch is written in one transaction, so a killed run loses at most the
-batch in flight, and rerunning the same input completes the store with no duplicate.
+ingest -> normalize -> dedupe -> parse -> actors -> events (and quotes) -> store. New articles
+are parsed in batches by the parse workers (westphalia.workers) while the previous batch is
+coded. A bad item becomes a Rejection and the run goes on; an unexpected exception in one
+article's actors, events or quotes rejects that article (E901 with its traceback; re-raised when
+`strict`). Each batch is written in one transaction, so a killed run loses at most the batch in
+flight, and rerunning the same input completes the store with no duplicate.
 """
 
 from __future__ import annotations

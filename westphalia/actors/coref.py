@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..model import Mention, Span
 from ..parse import Parse, Token
-from .gazetteer import UNKNOWN_COUNTRY
+from .gazetteer import UNKNOWN_COUNTRY, country_of
 
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _PAIR_WINDOW = 3  # sentences searched for the two parties of "the two sides"
@@ -90,7 +90,7 @@ def two_sides(sent: int, coded: list[Mention]) -> list[str]:
     for m in reversed(coded):
         if sent - m.sentence_index > _PAIR_WINDOW:
             break
-        country = m.actor_code[:3]
+        country = country_of(m.actor_code)
         if country not in recent and country not in (UNKNOWN_COUNTRY, "IGO", "NGO"):
             recent.append(country)
     return sorted(recent) if len(recent) == 2 else []

@@ -109,7 +109,7 @@ def day_number(day: date) -> int:
 
 def former_code(code: str) -> str:
     """The code of a former office-holder: "USAGOV" -> "USAELI"; "IGOUNO" -> "---ELI"."""
-    country = code[:3]
+    country = country_of(code)
     return (UNKNOWN_COUNTRY if country in ("IGO", "NGO") else country) + ELITE
 
 
@@ -227,6 +227,12 @@ class Gazetteer:
         if sectors:
             name = f"{name} ({', '.join(sectors)})"
         return Actor(code, name, country, sectors, "state" if not sectors else "sector")
+
+
+def country_of(code: str) -> str:
+    """The country-level part of an actor code: "RUSGOV" -> "RUS", "IGOIAEA" -> "IGO",
+    "---REB" -> "---" (UNKNOWN_COUNTRY)."""
+    return split_code(code)[0]
 
 
 def split_code(code: str) -> tuple[str, tuple[str, ...]]:

@@ -28,7 +28,7 @@ from datetime import date
 from ..model import Mention
 from ..parse import Parse, Token
 from .coref import Persons, two_sides
-from .gazetteer import UNKNOWN_COUNTRY, Gazetteer
+from .gazetteer import UNKNOWN_COUNTRY, Gazetteer, country_of
 from .groups import combine, find_groups, group_countries, head_token, title_sector, titled
 from .units import Unit, find_units, tokens_text
 
@@ -199,10 +199,10 @@ class _Resolver:
         self.persons.remember(person.name, code)
         entity = self.persons.canonical(person.name)
         head = self._head_unit(group)
-        if head.kind == "group" and code[:3] != UNKNOWN_COUNTRY:
+        if head.kind == "group" and country_of(code) != UNKNOWN_COUNTRY:
             # "supporters of former President X": the supporters act, of X's country; X stays in
             # view for a later "he"
-            self._add(group, combine(code[:3], head.sector), "role", "")
+            self._add(group, combine(country_of(code), head.sector), "role", "")
             self.persons.mentions.append(self._mention([person], code, via, entity))
             return
         self.persons.mentions.append(self._add(group, code, via, entity))
@@ -217,7 +217,7 @@ class _Resolver:
         first = self.parse.tokens[head.head]
         for mention in reversed(self.mentions):
             if mention.span.start <= first.start < mention.span.end:
-                country = mention.actor_code[:3]
+                country = country_of(mention.actor_code)
                 known = mention.resolved_by == "role" and country != UNKNOWN_COUNTRY
                 return {country} if known else set()
         return set()
@@ -267,7 +267,7 @@ class _Resolver:
         """Countries of the actors already coded in the token's sentence by a role or title
         ("Russian police arrested students in Moscow": the students are not thereby Russian)."""
         return {
-            m.actor_code[:3]
+            country_of(m.actor_code)
             for m in self.mentions
             if m.sentence_index == token.sent and m.resolved_by not in ("gazetteer", "metonym")
         }

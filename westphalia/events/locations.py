@@ -8,6 +8,7 @@ hosted visit. Places merely mentioned elsewhere in the sentence are not location
 
 from __future__ import annotations
 
+from ..actors.gazetteer import country_of
 from ..model import Mention
 from ..parse import Parse, Token
 
@@ -35,11 +36,11 @@ def event_location(
             for pobj in (t for t in parse.tokens if t.head == token.i and t.dep == "pobj"):
                 place = _place_at(pobj, mentions)
                 if place is not None:
-                    return place.actor_code[:3], place.text
+                    return country_of(place.actor_code), place.text
     if code.startswith(VISIT) and target is not None and target.resolved_by in _PLACE_VIAS:
-        return target.actor_code[:3], target.text
+        return country_of(target.actor_code), target.text
     if code.startswith(HOST) and source is not None:
-        return source.actor_code[:3], None
+        return country_of(source.actor_code), None
     return None, None
 
 
