@@ -72,10 +72,12 @@ def _tree_rss(process: psutil.Process) -> int:
 
 def measure(shape: str, size: int, *, processes: int) -> dict[str, float]:
     """Parse one document of `shape` and `size` in a child; its time and peak memory."""
-    code = CHILD.format(here=str(Path(__file__).parent), shape=shape, size=size,
-                        processes=processes)  # fmt: skip
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    code = CHILD.format(
+        here=str(Path(__file__).parent), shape=shape, size=size, processes=processes
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout is not None and child.stdin is not None
         assert child.stdout.readline().strip() == "ready"
@@ -97,14 +99,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
-                        help="document sizes in characters, comma-separated")  # fmt: skip
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="document sizes in characters, comma-separated",
+    )
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated")
     parser.add_argument("--processes", type=int, default=1, help="parse.processes")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    print(f"{'shape':<12} {'chars':>9} {'tokens':>8} {'seconds':>8} {'peak MB':>8} "
-          f"{'x size':>7} {'x time':>7} {'x MB':>6}")  # fmt: skip
+    print(
+        f"{'shape':<12} {'chars':>9} {'tokens':>8} {'seconds':>8} {'peak MB':>8} "
+        f"{'x size':>7} {'x time':>7} {'x MB':>6}"
+    )
     for shape in args.shapes.split(","):
         first: dict[str, float] = {}
         for size in sizes:

@@ -43,8 +43,10 @@ def main() -> None:
             for _ in baseline.nlp.pipe(sentences, batch_size=ParseSettings().batch_size):
                 pass
             base = time.perf_counter() - start
-    print(f"{summary.read:,} records, {summary.new:,} articles, {len(sentences):,} sentences, "
-          f"{n_events['n']:,} events, stated {n_events['stated'] or 0:,} times")  # fmt: skip
+    print(
+        f"{summary.read:,} records, {summary.new:,} articles, {len(sentences):,} sentences, "
+        f"{n_events['n']:,} events, stated {n_events['stated'] or 0:,} times"
+    )
     print(f"westphalia end to end : {ours:.1f} s = {summary.new / ours:,.1f} articles/s")
     print(
         f"spaCy nlp.pipe over every sentence (one process): {base:.1f} s = {summary.new / base:,.1f} articles/s"

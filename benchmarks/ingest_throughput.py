@@ -40,8 +40,12 @@ def _ingest(path: Path, store: Path) -> dict[str, float]:
     settings = load_settings(env={}, values={"store.path": store})
     with open_store(store) as db:
         summary = run([path], settings=settings, store=db)
-    return {"items": summary.read, "new": summary.new, "rejected": summary.rejected,
-            "stories": summary.stories_total}  # fmt: skip
+    return {
+        "items": summary.read,
+        "new": summary.new,
+        "rejected": summary.rejected,
+        "stories": summary.stories_total,
+    }
 
 
 def _child(case: str, path: Path, store: Path) -> None:
@@ -64,8 +68,10 @@ def _run_case(case: str, path: Path, workdir: Path) -> dict[str, float]:
     store = workdir / f"{path.stem}-{case}.duckdb"
     out = subprocess.run(
         [sys.executable, __file__, "--child", case, "--input", str(path), "--store", str(store)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.splitlines()[-1])
 
 
@@ -96,8 +102,10 @@ def _report(name: str, path: Path, workdir: Path) -> dict[str, float]:
     print(
         f"baseline json.loads : {base['items']:,.0f} items in {base['seconds']:.2f} s = {base_rate:,.0f}/s, peak {base['peak_mb']:.0f} MB"
     )
-    print(f"westphalia ingest   : {ingest['items']:,.0f} items in {ingest['seconds']:.2f} s = {rate:,.0f}/s, peak {ingest['peak_mb']:.0f} MB"
-          f" ({ingest['new']:,.0f} articles stored, {ingest['stories']:,.0f} stories, {ingest['rejected']:,.0f} rejected)")  # fmt: skip
+    print(
+        f"westphalia ingest   : {ingest['items']:,.0f} items in {ingest['seconds']:.2f} s = {rate:,.0f}/s, peak {ingest['peak_mb']:.0f} MB"
+        f" ({ingest['new']:,.0f} articles stored, {ingest['stories']:,.0f} stories, {ingest['rejected']:,.0f} rejected)"
+    )
     print(
         f"ratio ingest/baseline: throughput {rate / base_rate:.3f}, peak memory {ingest['peak_mb'] / base['peak_mb']:.2f}"
     )

@@ -110,9 +110,12 @@ def _endpoints(base: str) -> dict[str, str]:
 
 
 async def _client(
-    client: httpx.AsyncClient, paths: list[tuple[str, str]], start: int, deadline: float,
+    client: httpx.AsyncClient,
+    paths: list[tuple[str, str]],
+    start: int,
+    deadline: float,
     tallies: dict[str, Tally],
-) -> None:  # fmt: skip
+) -> None:
     for name, path in islice(cycle(paths), start, None):
         if time.perf_counter() >= deadline:
             return
@@ -176,8 +179,10 @@ async def _measure(base: str, args: argparse.Namespace) -> int:
         print(_row(name, tally, elapsed, baseline), flush=True)
         errors += [f"{name}: {e}" for e in tally.errors]
     tallies, elapsed = await _phase(base, paths, clients=args.clients, seconds=args.seconds)
-    mixed = Tally([t for tally in tallies.values() for t in tally.latencies],
-                  [e for tally in tallies.values() for e in tally.errors])  # fmt: skip
+    mixed = Tally(
+        [t for tally in tallies.values() for t in tally.latencies],
+        [e for tally in tallies.values() for e in tally.errors],
+    )
     print(_row("mixed (all endpoints)", mixed, elapsed, baseline))
     errors += [f"mixed: {e}" for e in mixed.errors]
     for problem in sorted(set(errors))[:10]:
@@ -203,8 +208,10 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             health = httpx.get(base + "/api/health").json()
-            print(f"store: {health['articles']:,} articles, {health['events']:,} events; "
-                  "server: westphalia serve (one uvicorn worker)")  # fmt: skip
+            print(
+                f"store: {health['articles']:,} articles, {health['events']:,} events; "
+                "server: westphalia serve (one uvicorn worker)"
+            )
             code = asyncio.run(_measure(base, args))
         finally:
             proc.terminate()

@@ -36,8 +36,11 @@ def make_bad_input_dir(root: Path) -> Path:
     (root / "broken.html").write_text(
         "<html><body><div><p></div></span><<<>>><script>x</script></html>"
     )
-    lines = [json.dumps({"id": "j1", "text": "Chile praised Argentina."}), '{"id": "j2", "text": "unterminated',
-             json.dumps({"id": "j3", "text": "Vietnam hosted Laos."})]  # fmt: skip
+    lines = [
+        json.dumps({"id": "j1", "text": "Chile praised Argentina."}),
+        '{"id": "j2", "text": "unterminated',
+        json.dumps({"id": "j3", "text": "Vietnam hosted Laos."}),
+    ]
     (root / "feed.jsonl").write_text("\n".join(lines) + "\n")
     (root / "nocolumn.csv").write_text("id,body\n1,Text in the wrong column.\n")
     (root / "gone.txt").symlink_to(root / "does-not-exist.txt")

@@ -35,9 +35,11 @@ def store(settings: Settings) -> Iterator[Store]:
 def make_article() -> Callable[..., Article]:
     def make(**overrides: Any) -> Article:
         fields: dict[str, Any] = {
-            "source": "/corpus/a.txt", "format": InputFormat.TEXT, "raw": b"raw",
+            "source": "/corpus/a.txt",
+            "format": InputFormat.TEXT,
+            "raw": b"raw",
             "raw_text": "Pakistan and Russia held talks in Moscow on Tuesday.",
-        }  # fmt: skip
+        }
         fields.update(overrides)
         return Article(**fields)
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 from westphalia.actors import Gazetteer
 
 COUNTRIES = {
-    "RUS": {"name": "Russia", "adjectives": ["Russian"], "capitals": ["Moscow"],
-            "seats": [{"name": "the Kremlin", "sector": "GOV"}]},
+    "RUS": {
+        "name": "Russia",
+        "adjectives": ["Russian"],
+        "capitals": ["Moscow"],
+        "seats": [{"name": "the Kremlin", "sector": "GOV"}],
+    },
     "PAK": {"name": "Pakistan", "adjectives": ["Pakistani"], "capitals": ["Islamabad"]},
     "CHN": {"name": "China", "adjectives": ["Chinese"], "capitals": ["Beijing"]},
-    "USA": {"name": "United States", "aliases": ["US"], "adjectives": ["American"],
-            "seats": [{"name": "the Pentagon", "sector": "MIL"}]},
-}  # fmt: skip
+    "USA": {
+        "name": "United States",
+        "aliases": ["US"],
+        "adjectives": ["American"],
+        "seats": [{"name": "the Pentagon", "sector": "MIL"}],
+    },
+}
 ORGS = (
     {
         "code": "IGOIAEA",
@@ -29,8 +37,14 @@ ORGS = (
         "sectors": ["REB"],
     },
 )
-TITLES = {"foreign minister": "GOV", "FM": "GOV", "general": "MIL", "army chief": "MIL",
-          "director general": "GOV", "president": "GOV"}  # fmt: skip
+TITLES = {
+    "foreign minister": "GOV",
+    "FM": "GOV",
+    "general": "MIL",
+    "army chief": "MIL",
+    "director general": "GOV",
+    "president": "GOV",
+}
 GROUPS = {
     "troops": "MIL",
     "militants": "REB",

@@ -31,8 +31,11 @@ def parser() -> Parser:
 def mentions(
     parser: Parser, text: str, gazetteer: Gazetteer = GAZ, published: date | None = None
 ) -> list[tuple[str, str, str]]:
-    parse = next(Parser(ParseSettings(), gazetteer.phrases()).parse([("a1", text)]) if gazetteer is not GAZ
-                 else parser.parse([("a1", text)]))  # fmt: skip
+    parse = next(
+        Parser(ParseSettings(), gazetteer.phrases()).parse([("a1", text)])
+        if gazetteer is not GAZ
+        else parser.parse([("a1", text)])
+    )
     return [
         (m.text, m.actor_code, m.resolved_by)
         for m in extract_actors(parse, gazetteer=gazetteer, published=published)
@@ -68,8 +71,10 @@ def test_apposition_codes_the_person(parser) -> None:
 
 
 def test_person_keeps_identity_through_the_document(parser) -> None:
-    text = ("Pakistan's army chief General Asim Dar met Chinese officials in Beijing. "
-            "General Dar said the talks were useful. Dar later flew home, and he thanked his hosts.")  # fmt: skip
+    text = (
+        "Pakistan's army chief General Asim Dar met Chinese officials in Beijing. "
+        "General Dar said the talks were useful. Dar later flew home, and he thanked his hosts."
+    )
     found = mentions(parser, text)
     codes = {text: code for text, code, _ in found}
     assert codes["Pakistan's army chief General Asim Dar"] == "PAKMIL"
@@ -170,8 +175,14 @@ def test_user_dictionary_adds_and_overrides(tmp_path: Path) -> None:
         "  - {term: peace envoy, sector: GOV}\n"
     )
     entries = load_user_dictionary(path)
-    gaz = Gazetteer(GAZ.countries, GAZ.organisations, {**GAZ.titles, "peace envoy": "GOV"}, GAZ.groups,
-                    GAZ.pair_nouns, tuple(e for e in entries if not e.role))  # fmt: skip
+    gaz = Gazetteer(
+        GAZ.countries,
+        GAZ.organisations,
+        {**GAZ.titles, "peace envoy": "GOV"},
+        GAZ.groups,
+        GAZ.pair_nouns,
+        tuple(e for e in entries if not e.role),
+    )
     found = mentions(None, "Amina Rashid and Omar Said met at the Kremlin.", gaz, date(2025, 1, 5))  # type: ignore[arg-type]
     assert ("Amina Rashid", "PAKGOV", "user-dictionary") in found
     assert ("the Kremlin", "RUSELI", "user-dictionary") in found
@@ -211,14 +222,14 @@ WIDER = replace(
         "ruling party": "PTY",
         "smugglers": "CRM",
         "cartel": "CRM",
-    },  # fmt: skip
+    },
     people=PEOPLE,
     places={
         "CHN": ("Shanghai",),
         "NGA": ("Kano", "Kano State"),
         "IND": ("Madras",),
         "CHE": ("Geneva",),
-    },  # fmt: skip
+    },
     phoenix=ActorLayer.of(
         [
             DatedActor(
@@ -299,14 +310,26 @@ def test_parties_and_criminal_groups_have_their_sectors(wide, text, name, code) 
 def test_a_dictionaries_directory_adds_actors_and_agents() -> None:
     actors = (
         ActorEntry(("GONDOR",), (), "GON", "test:1"),
-        ActorEntry(("BOROMIR",), (DatedCode("GONMIL", date(2000, 1, 1), date(2010, 1, 1)),), None, "test:2"),
-    )  # fmt: skip
-    agents = (AgentEntry("steward", ("stewards",), "GOV", False, "test:3"),
-              AgentEntry("rights body", (), "NGO", True, "test:4"))  # fmt: skip
+        ActorEntry(
+            ("BOROMIR",), (DatedCode("GONMIL", date(2000, 1, 1), date(2010, 1, 1)),), None, "test:2"
+        ),
+    )
+    agents = (
+        AgentEntry("steward", ("stewards",), "GOV", False, "test:3"),
+        AgentEntry("rights body", (), "NGO", True, "test:4"),
+    )
     titles, groups = dict(GAZ.titles), dict(GAZ.groups)
     _add_agents(agents, titles, groups)
     gaz = replace(GAZ, titles=titles, groups=groups, dictionary=dictionary_layer(actors))
-    found = {t: c for t, c, _ in mentions(None, "Boromir met the Gondor stewards and a Pakistani rights body.", gaz, date(2005, 1, 1))}  # type: ignore[arg-type]  # fmt: skip
+    found = {
+        t: c
+        for t, c, _ in mentions(
+            None,
+            "Boromir met the Gondor stewards and a Pakistani rights body.",
+            gaz,
+            date(2005, 1, 1),
+        )
+    }  # type: ignore[arg-type]
     assert found == {
         "Boromir": "GONMIL",
         "Gondor stewards": "GONGOV",
@@ -342,7 +365,7 @@ KIN = replace(
         "LBN": {"code": "LBN", "name": "Lebanon", "adjectives": ["Lebanese"]},
         "KEN": {"code": "KEN", "name": "Kenya", "capitals": ["Nairobi"]},
         "SDN": {"code": "SDN", "name": "Sudan", "adjectives": ["Sudanese"]},
-    },  # fmt: skip
+    },
     places={"LBN": ("Tripoli",)},
 )
 
@@ -362,13 +385,19 @@ def kin_codes(parser: Parser, text: str, gazetteer: Gazetteer = KIN) -> dict[str
     [
         ("Militants attacked a village in Sudan on Monday.", "Militants", "SDNREB"),
         ("Police in Nairobi detained the suspects.", "Police", "KENCOP"),
-        ("Pakistan sent aid to China years after protesters burned its flag.", "protesters",
-         "---CVL"),
-        ("Sudanese troops shelled the town, killing protesters, officials in Nairobi said.",
-         "protesters", "---CVL"),
+        (
+            "Pakistan sent aid to China years after protesters burned its flag.",
+            "protesters",
+            "---CVL",
+        ),
+        (
+            "Sudanese troops shelled the town, killing protesters, officials in Nairobi said.",
+            "protesters",
+            "---CVL",
+        ),
         ("Russian police arrested protesters in Moscow.", "protesters", "---CVL"),
     ],
-)  # fmt: skip
+)
 def test_a_group_takes_only_the_country_its_own_clause_places_it_in(kin, text, name, code) -> None:
     assert kin_codes(kin, text)[name] == code
 
@@ -378,14 +407,20 @@ def test_a_group_takes_only_the_country_its_own_clause_places_it_in(kin, text, n
     [
         ("Bosnian Serbs blocked the road to the airport.", "Bosnian Serbs", "BIHCVL"),
         ("Ethnic Albanians in Macedonia staged a protest.", "Albanians", "MKDCVL"),
-        ("The Albanians of southern Serbia demanded autonomy.", "Albanians of southern Serbia",
-         "SRBCVL"),
-        ("Ethnic Albanian militants operating in Macedonia handed in their weapons.",
-         "Albanian militants", "MKDREB"),
+        (
+            "The Albanians of southern Serbia demanded autonomy.",
+            "Albanians of southern Serbia",
+            "SRBCVL",
+        ),
+        (
+            "Ethnic Albanian militants operating in Macedonia handed in their weapons.",
+            "Albanian militants",
+            "MKDREB",
+        ),
         ("Ethnic Albanians vowed to fight on.", "Albanians", "---CVL"),
         ("Serbian troops met Albanian officials.", "Albanian officials", "ALBGOV"),
     ],
-)  # fmt: skip
+)
 def test_an_ethnic_group_is_coded_by_the_country_it_lives_in(kin, text, name, code) -> None:
     assert kin_codes(kin, text)[name] == code
 
@@ -398,24 +433,41 @@ def test_an_ethnic_group_adds_no_mention_of_its_kin_state(kin) -> None:
 @pytest.mark.parametrize(
     ("text", "codes"),
     [
-        ("Militants clashed in Tripoli, the Lebanese port.",
-         {"Militants": "LBNREB", "Lebanese": "LBN"}),
+        (
+            "Militants clashed in Tripoli, the Lebanese port.",
+            {"Militants": "LBNREB", "Lebanese": "LBN"},
+        ),
         ("Tripoli rejected the offer.", {"Tripoli": "LBY"}),
     ],
-)  # fmt: skip
+)
 def test_a_city_of_two_countries_is_read_by_the_country_in_context(kin, text, codes) -> None:
     assert kin_codes(kin, text) == codes
 
 
 def test_a_prefix_agent_of_a_dictionaries_directory_beats_a_project_organisation() -> None:
-    orgs = (*GAZ.organisations, {"code": "NGOMSF", "name": "Doctors Without Borders",
-                                 "aliases": ["MSF"], "kind": "ngo", "country": "NGO"})  # fmt: skip
+    orgs = (
+        *GAZ.organisations,
+        {
+            "code": "NGOMSF",
+            "name": "Doctors Without Borders",
+            "aliases": ["MSF"],
+            "kind": "ngo",
+            "country": "NGO",
+        },
+    )
     titles, groups = dict(GAZ.titles), dict(GAZ.groups)
-    agents = [AgentEntry("MSF", (), "NGO", True, "test:1"),
-              AgentEntry("diplomat", ("diplomats",), "GOV", False, "test:2")]  # fmt: skip
+    agents = [
+        AgentEntry("MSF", (), "NGO", True, "test:1"),
+        AgentEntry("diplomat", ("diplomats",), "GOV", False, "test:2"),
+    ]
     _add_agents(agents, titles, groups)
-    gaz = replace(GAZ, organisations=orgs, titles=titles, groups=groups,
-                  role_layers={"MSF": "d", "diplomat": "d", "diplomats": "d"})  # fmt: skip
+    gaz = replace(
+        GAZ,
+        organisations=orgs,
+        titles=titles,
+        groups=groups,
+        role_layers={"MSF": "d", "diplomat": "d", "diplomats": "d"},
+    )
     parser = Parser(ParseSettings(), gaz.phrases())
     assert kin_codes(parser, "An MSF Pakistan diplomat arrived in Moscow.", gaz) == {
         "MSF Pakistan diplomat": "NGOPAKGOV",

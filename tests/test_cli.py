@@ -19,9 +19,13 @@ def westphalia(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess, as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "westphalia", *args], cwd=cwd, input=stdin.decode() if stdin else None,
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [sys.executable, "-m", "westphalia", *args],
+        cwd=cwd,
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -166,11 +170,23 @@ def test_events_dyad_filter_and_show_on_the_sample_corpus(tmp_path: Path) -> Non
 def test_eval_scores_a_gold_file_and_writes_predictions(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     records = [
-        {"id": "g1", "date": "2025-03-02", "text": "Kenya signed a trade agreement with Uganda on Friday.",
-         "expected": [{"source": "KEN", "target": "UGA", "code": "PLOVER:AGREE", "cameo_code": "057"}]},
-        {"id": "g2", "date": "2025-03-02", "text": "Chile condemned Peru for the border incident.",
-         "expected": [{"source": "CHL", "target": "PER", "code": "PLOVER:ACCUSE", "cameo_code": "111"}]},
-    ]  # fmt: skip
+        {
+            "id": "g1",
+            "date": "2025-03-02",
+            "text": "Kenya signed a trade agreement with Uganda on Friday.",
+            "expected": [
+                {"source": "KEN", "target": "UGA", "code": "PLOVER:AGREE", "cameo_code": "057"}
+            ],
+        },
+        {
+            "id": "g2",
+            "date": "2025-03-02",
+            "text": "Chile condemned Peru for the border incident.",
+            "expected": [
+                {"source": "CHL", "target": "PER", "code": "PLOVER:ACCUSE", "cameo_code": "111"}
+            ],
+        },
+    ]
     gold.write_text("".join(json.dumps(r) + "\n" for r in records))
     result = westphalia("eval", str(gold), "--predictions", "pred.jsonl", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -65,9 +65,16 @@ def _word(*words: str) -> Element:
 def test_synset_members_get_regular_plurals(tmp_path: Path) -> None:
     synsets = _verbs(tmp_path, "").synsets
     assert synsets["&GLOMP"] == {
-        "glomp", "glomps", "zorby", "zorbies", "fluss", "flusses",
-        "wumble fash", "wumble fashes", "trax",
-    }  # fmt: skip
+        "glomp",
+        "glomps",
+        "zorby",
+        "zorbies",
+        "fluss",
+        "flusses",
+        "wumble fash",
+        "wumble fashes",
+        "trax",
+    }
 
 
 def test_underscore_on_a_synset_label_suppresses_plurals(tmp_path: Path) -> None:
@@ -360,9 +367,13 @@ def _directory(tmp_path: Path) -> Path:
 def test_load_finds_the_files_by_name(tmp_path: Path) -> None:
     loaded = load_dictionaries(_directory(tmp_path), cache_dir=tmp_path / "cache")
     assert [Path(s).name for s in loaded.sources] == [
-        "Mini.verbs.txt", "A.actors.txt", "B.actors.txt", "Mini.agents.txt", "Mini.discards.txt",
+        "Mini.verbs.txt",
+        "A.actors.txt",
+        "B.actors.txt",
+        "Mini.agents.txt",
+        "Mini.discards.txt",
         "Mini.Coding_Ontology.txt",
-    ]  # fmt: skip
+    ]
     assert loaded.negations == (("110", "050"),)
     assert [a.default for a in loaded.actors] == ["ZMB", "ONH"]
     assert loaded.verbs is not None and loaded.verbs.entries["frob"].code == "080"

@@ -170,8 +170,11 @@ def test_a_discard_phrase_rules_out_its_clause_and_a_story_discard_the_story(
 
 
 def test_the_subject_of_a_content_clause_on_the_object_is_the_target(parser) -> None:
-    found = code(parser, "Russia expressed hope that Pakistan would be drawn into the process.",
-                 lexicon=FORCE_LEX)  # fmt: skip
+    found = code(
+        parser,
+        "Russia expressed hope that Pakistan would be drawn into the process.",
+        lexicon=FORCE_LEX,
+    )
     assert found == [("RUS", "PAK", "013")]
 
 
@@ -204,12 +207,12 @@ def test_one_trigger_keeps_the_more_specific_of_two_codes_of_one_actor(parser) -
     assert found == [("RUS", "PAKMIL", "190")]
 
 
-def test_eventive_noun_with_light_verb(parser) -> None:
-    assert ("RUS", "PAK", "062") in code(parser, "Russia held a joint drill with Pakistan.") or (
-        "RUS",
-        "PAK",
-        "062",
-    ) in code(parser, "Russia conducted a drill with Pakistan.")
+@pytest.mark.parametrize(
+    "text",
+    ["Russia held a joint drill with Pakistan.", "Russia conducted a drill with Pakistan."],
+)
+def test_eventive_noun_with_light_verb(parser, text: str) -> None:
+    assert code(parser, text) == [("RUS", "PAK", "062")]
 
 
 def test_eventive_noun_with_of_and_to(parser) -> None:
@@ -283,7 +286,7 @@ def test_a_verb_the_small_model_lemmatises_wrongly_still_triggers(parser) -> Non
         phoenix_verbs=load_lexicon().phoenix_verbs,
     )
     found = code(parser, "Pakistani students staged a protest against Russia.", lexicon=lexicon)
-    assert ("PAKEDU", "RUS", "141") in found or ("PAK", "RUS", "141") in found
+    assert found == [("PAK", "RUS", "141")]  # the fake gazetteer has no "students" role
 
 
 @pytest.mark.parametrize(
@@ -472,12 +475,18 @@ def test_a_preposition_the_parser_left_without_object_takes_the_noun_after_it() 
 
     # "Russia granted asylum to five Pakistani officials holed up ...", with "officials" parsed
     # as the subject of "holed" and "to" left without an object
-    parse = _misparsed([
-        ("Russia", "Russia", "PROPN", "nsubj", 1), ("granted", "grant", "VERB", "ROOT", 1),
-        ("asylum", "asylum", "NOUN", "dobj", 1), ("to", "to", "ADP", "prep", 1),
-        ("five", "five", "NUM", "nummod", 6), ("Pakistani", "Pakistani", "ADJ", "amod", 6),
-        ("officials", "official", "NOUN", "nsubj", 7), ("holed", "hole", "VERB", "advcl", 1),
-    ])  # fmt: skip
+    parse = _misparsed(
+        [
+            ("Russia", "Russia", "PROPN", "nsubj", 1),
+            ("granted", "grant", "VERB", "ROOT", 1),
+            ("asylum", "asylum", "NOUN", "dobj", 1),
+            ("to", "to", "ADP", "prep", 1),
+            ("five", "five", "NUM", "nummod", 6),
+            ("Pakistani", "Pakistani", "ADJ", "amod", 6),
+            ("officials", "official", "NOUN", "nsubj", 7),
+            ("holed", "hole", "VERB", "advcl", 1),
+        ]
+    )
     mentions = [
         Mention("a1", 0, Span(0, 6), "Russia", "RUS", "gazetteer"),
         Mention("a1", 0, Span(32, 50), "Pakistani officials", "PAKGOV", "role"),

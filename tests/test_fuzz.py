@@ -151,13 +151,15 @@ def good_text(text: str) -> bool:
 
 
 jsonl_lines = st.one_of(
-    st.builds(lambda t, extra: json.dumps({**extra, "text": t}), texts, json_values.filter(
-        lambda v: isinstance(v, dict)
-    )),
+    st.builds(
+        lambda t, extra: json.dumps({**extra, "text": t}),
+        texts,
+        json_values.filter(lambda v: isinstance(v, dict)),
+    ),
     st.builds(json.dumps, json_values),  # any JSON: a list, a number, an object without text
     st.binary(max_size=80).map(lambda b: b.decode("latin-1")),  # not JSON at all
     st.sampled_from(['{"a": ' * 1200 + "1" + "}" * 1200, '{"n": ' + "7" * 4400 + "}", " ", ""]),
-)  # fmt: skip
+)
 
 
 @PIPELINE_FUZZ

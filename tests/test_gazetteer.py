@@ -64,9 +64,15 @@ def test_people_with_an_igo_code_name_a_known_organisation(gaz) -> None:
 
 @pytest.mark.parametrize(
     ("phrase", "code"),
-    [("Soviet Union", "SUN"), ("USSR", "SUN"), ("Yugoslavia", "YUG"), ("Czechoslovakia", "CSK"),
-     ("East Germany", "DDR"), ("West Germany", "DEU")],
-)  # fmt: skip
+    [
+        ("Soviet Union", "SUN"),
+        ("USSR", "SUN"),
+        ("Yugoslavia", "YUG"),
+        ("Czechoslovakia", "CSK"),
+        ("East Germany", "DDR"),
+        ("West Germany", "DEU"),
+    ],
+)
 def test_historic_states_have_the_codes_phoenix_uses(gaz, phrase: str, code: str) -> None:
     entry = gaz.countries[code]
     assert phrase in (entry["name"], *entry.get("aliases", []))
@@ -74,9 +80,16 @@ def test_historic_states_have_the_codes_phoenix_uses(gaz, phrase: str, code: str
 
 @pytest.mark.parametrize(
     ("term", "sector"),
-    [("ruling party", "PTY"), ("party leader", "PTY"), ("gang", "CRM"), ("cartel", "CRM"),
-     ("drug traffickers", "CRM"), ("smugglers", "CRM"), ("pirates", "CRM")],
-)  # fmt: skip
+    [
+        ("ruling party", "PTY"),
+        ("party leader", "PTY"),
+        ("gang", "CRM"),
+        ("cartel", "CRM"),
+        ("drug traffickers", "CRM"),
+        ("smugglers", "CRM"),
+        ("pirates", "CRM"),
+    ],
+)
 def test_party_and_criminal_words(gaz, term: str, sector: str) -> None:
     assert {**gaz.titles, **gaz.groups}[term] == sector
     assert {"PTY", "CRM"} <= SECTORS

@@ -75,8 +75,14 @@ def test_html_body_title_and_date_extracted(tmp_path: Path) -> None:
 
 def test_jsonl_fields_named_by_the_user(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
-    rec = {"guid": "A-1", "body": "Kenya and Ethiopia signed a road deal.", "headline": "Road deal",
-           "when": "2025-03-01T10:00:00", "link": "https://example.org/a", "desk": "Africa"}  # fmt: skip
+    rec = {
+        "guid": "A-1",
+        "body": "Kenya and Ethiopia signed a road deal.",
+        "headline": "Road deal",
+        "when": "2025-03-01T10:00:00",
+        "link": "https://example.org/a",
+        "desk": "Africa",
+    }
     path.write_text(json.dumps(rec) + "\n")
     settings = IngestSettings(
         text_field="body",
@@ -176,16 +182,32 @@ def test_every_bad_input_case_yields_its_own_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("nocol.csv", "id,body\n1,x\n", "{p}: the CSV has no column 'text'; its columns are: id, body. "
-         "Name the text column with --text-field."),
-        ("bad.jsonl", '{"a": 1\n', "{p} line 1: not valid JSON (Expecting ',' delimiter at column 8). "
-         "Fix or delete that line; the other lines were ingested."),
-        ("list.jsonl", "[1, 2]\n", "{p} line 1: a JSON list, not an object. Each line must be one JSON object."),
-        ("notext.jsonl", '{"body": "x"}\n', "{p} line 1: no text in field 'text'. Fields present: body. "
-         "Name the text field with --text-field."),
+        (
+            "nocol.csv",
+            "id,body\n1,x\n",
+            "{p}: the CSV has no column 'text'; its columns are: id, body. "
+            "Name the text column with --text-field.",
+        ),
+        (
+            "bad.jsonl",
+            '{"a": 1\n',
+            "{p} line 1: not valid JSON (Expecting ',' delimiter at column 8). "
+            "Fix or delete that line; the other lines were ingested.",
+        ),
+        (
+            "list.jsonl",
+            "[1, 2]\n",
+            "{p} line 1: a JSON list, not an object. Each line must be one JSON object.",
+        ),
+        (
+            "notext.jsonl",
+            '{"body": "x"}\n',
+            "{p} line 1: no text in field 'text'. Fields present: body. "
+            "Name the text field with --text-field.",
+        ),
         ("empty.txt", "", "{p} is empty. Remove it or add text to it."),
     ],
-)  # fmt: skip
+)
 def test_rejection_messages_say_what_to_do(
     tmp_path: Path, name: str, content: str, message: str
 ) -> None:
@@ -223,10 +245,14 @@ def _gzip_feed(n: int) -> bytes:
         ("empty.csv", b"", [("E104", "")]),
         ("latin1.csv", b"id,text\n1,caf\xe9 talks\n2,Peru talks\n", [("E112", "2"), ("ok", "3")]),
         ("latin1-head.csv", b"id,t\xe9xt\n1,Peru talks\n", [("E122", "1")]),
-        ("open.csv", b'id,text\n1,Peru talks\n2,"unclosed\n3,Chile talks\n', [("ok", "2"), ("E121", "3")]),
+        (
+            "open.csv",
+            b'id,text\n1,Peru talks\n2,"unclosed\n3,Chile talks\n',
+            [("ok", "2"), ("E121", "3")],
+        ),
         ("cells.csv", b"id,text\n1,Peru talks,extra\n\n2\n", [("ok", "2"), ("E108", "4")]),
     ],
-)  # fmt: skip
+)
 def test_hostile_files_are_rejections_and_the_good_items_are_read(
     tmp_path: Path, name: str, data: bytes, expected: list[tuple[str, str]]
 ) -> None:
@@ -239,26 +265,53 @@ def test_hostile_files_are_rejections_and_the_good_items_are_read(
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("latin1.csv", b"id,text\n1,caf\xe9\n", "{p} line 2: not valid UTF-8 (invalid continuation "
-         "byte). Re-encode the file as UTF-8."),
-        ("latin1-head.csv", b"id,t\xe9xt\n1,x\n", "{p}: cannot read the CSV header row (not valid "
-         "UTF-8: invalid continuation byte), so no row was read. Fix the first line (UTF-8, one "
-         "name per column) and ingest the file again."),
-        ("open.csv", b'id,text\n1,"a\n2,b\n3,c\n', "{p} row 2: a quoted field opened in this row is "
-         "never closed, so lines 2-4 were read as one field and none of them was ingested. Close "
-         "the quote and ingest the file again."),
-        ("plain.txt.gz", b"plain", "{p}: the gzip data is corrupt or cut short (Not a gzipped file "
-         "(b'pl')); nothing was read from it. Recompress or download the file again."),
-        ("u16.txt", b"\xfe\xff\xdc\x00", "{p} starts with a UTF-16 byte-order mark but is not valid "
-         "UTF-16 (illegal encoding). Re-encode the file as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)."),
-        ("deep.jsonl", b'{"a":' * 1200 + b"1" + b"}" * 1200 + b"\n", "{p} line 1: the JSON is nested "
-         "too deeply to read (maximum recursion depth exceeded while decoding a JSON object from a "
-         "unicode string). Flatten that record or delete that line; the other lines were read."),
-        ("int.jsonl", b'{"n": ' + b"1" * 4400 + b"}\n", "{p} line 1: a JSON number is too long to "
-         "read (Exceeds the limit (4300 digits) for integer string conversion: value has 4400 "
-         "digits). Write it as a string or delete that line; the other lines were read."),
+        (
+            "latin1.csv",
+            b"id,text\n1,caf\xe9\n",
+            "{p} line 2: not valid UTF-8 (invalid continuation byte). Re-encode the file as UTF-8.",
+        ),
+        (
+            "latin1-head.csv",
+            b"id,t\xe9xt\n1,x\n",
+            "{p}: cannot read the CSV header row (not valid "
+            "UTF-8: invalid continuation byte), so no row was read. Fix the first line (UTF-8, one "
+            "name per column) and ingest the file again.",
+        ),
+        (
+            "open.csv",
+            b'id,text\n1,"a\n2,b\n3,c\n',
+            "{p} row 2: a quoted field opened in this row is "
+            "never closed, so lines 2-4 were read as one field and none of them was ingested. Close "
+            "the quote and ingest the file again.",
+        ),
+        (
+            "plain.txt.gz",
+            b"plain",
+            "{p}: the gzip data is corrupt or cut short (Not a gzipped file "
+            "(b'pl')); nothing was read from it. Recompress or download the file again.",
+        ),
+        (
+            "u16.txt",
+            b"\xfe\xff\xdc\x00",
+            "{p} starts with a UTF-16 byte-order mark but is not valid "
+            "UTF-16 (illegal encoding). Re-encode the file as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8).",
+        ),
+        (
+            "deep.jsonl",
+            b'{"a":' * 1200 + b"1" + b"}" * 1200 + b"\n",
+            "{p} line 1: the JSON is nested "
+            "too deeply to read (maximum recursion depth exceeded while decoding a JSON object from a "
+            "unicode string). Flatten that record or delete that line; the other lines were read.",
+        ),
+        (
+            "int.jsonl",
+            b'{"n": ' + b"1" * 4400 + b"}\n",
+            "{p} line 1: a JSON number is too long to "
+            "read (Exceeds the limit (4300 digits) for integer string conversion: value has 4400 "
+            "digits). Write it as a string or delete that line; the other lines were read.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_hostile_file_messages_are_true(
     tmp_path: Path, name: str, data: bytes, message: str
 ) -> None:

@@ -20,8 +20,18 @@ WAL_BYTES = 300_000  # a few committed batches of 25 articles with their sentenc
 
 
 def _ingest(corpus: Path, store: Path) -> subprocess.Popen[bytes]:
-    args = [sys.executable, "-m", "westphalia", "ingest", str(corpus), "--store", str(store), "--quiet",
-            "--set", "store.batch_size=25"]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "westphalia",
+        "ingest",
+        str(corpus),
+        "--store",
+        str(store),
+        "--quiet",
+        "--set",
+        "store.batch_size=25",
+    ]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

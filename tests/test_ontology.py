@@ -4,8 +4,24 @@ import pytest
 
 from westphalia.events import ontology, quad_class
 
-PLOVER = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-          "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}  # fmt: skip
+PLOVER = {
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+}
 
 
 def test_every_root_and_about_310_codes() -> None:
@@ -23,9 +39,15 @@ def test_weights_and_crosswalk_are_complete() -> None:
 
 @pytest.mark.parametrize(
     ("code", "quad", "plover", "goldstein"),
-    [("042", 1, "CONSULT", 1.9), ("057", 1, "AGREE", 8.0), ("062", 2, "COOPERATE", None),
-     ("112", 3, "ACCUSE", None), ("163", 4, "SANCTION", None), ("190", 4, "ASSAULT", -10.0)],
-)  # fmt: skip
+    [
+        ("042", 1, "CONSULT", 1.9),
+        ("057", 1, "AGREE", 8.0),
+        ("062", 2, "COOPERATE", None),
+        ("112", 3, "ACCUSE", None),
+        ("163", 4, "SANCTION", None),
+        ("190", 4, "ASSAULT", -10.0),
+    ],
+)
 def test_known_codes(code: str, quad: int, plover: str, goldstein: float | None) -> None:
     t = ontology()[code]
     assert (quad_class(code), t.quad_class, t.plover) == (quad, quad, plover)

@@ -259,8 +259,9 @@ list(pool.run([[(0, "a", "spin:" + {marker!r})]]))
 def test_a_busy_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
     marker = tmp_path / "spinning"
     script = PARENT.format(tests=str(Path(__file__).parent), marker=str(marker))
-    parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    parent = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)], stdout=subprocess.PIPE, text=True
+    )
     worker = int(parent.stdout.readline())  # type: ignore[union-attr]
     try:
         deadline = time.monotonic() + 60
@@ -281,9 +282,13 @@ def test_a_busy_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("time_budget", "0"), ("chunk_chars", "2000000"), ("max_token_chars", "5"),
-     ("batch_chars", "-1")],
-)  # fmt: skip
+    [
+        ("time_budget", "0"),
+        ("chunk_chars", "2000000"),
+        ("max_token_chars", "5"),
+        ("batch_chars", "-1"),
+    ],
+)
 def test_parse_guard_settings_are_validated(key: str, value: str) -> None:
     with pytest.raises(ConfigError, match=f"parse.{key} \\(from --set\\)"):
         load_settings(env={}, overrides=[f"parse.{key}={value}"])

@@ -21,8 +21,20 @@ def test_migrations_create_every_table_once(tmp_path: Path) -> None:
         tables = {
             r["table_name"] for r in store.query("SELECT table_name FROM information_schema.tables")
         }
-    expected = {"articles", "article_sources", "stories", "rejections", "runs", "meta", "schema_migrations",
-                "sentences", "actors", "mentions", "events", "quotes"}  # fmt: skip
+    expected = {
+        "articles",
+        "article_sources",
+        "stories",
+        "rejections",
+        "runs",
+        "meta",
+        "schema_migrations",
+        "sentences",
+        "actors",
+        "mentions",
+        "events",
+        "quotes",
+    }
     assert expected <= tables
 
 

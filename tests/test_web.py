@@ -17,9 +17,14 @@ from westphalia.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # no background traffic: the machine has no internet (see the env notes)
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(os.environ.get("WESTPHALIA_SCREENSHOTS", Path(__file__).parent / "artifacts"))
 
 pytestmark = pytest.mark.slow
@@ -163,9 +168,20 @@ def server(demo_store: Path) -> Iterator[str]:
     """The real `westphalia serve` on the demo store, on a free local port."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "westphalia", "serve", "--store", str(demo_store), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "westphalia",
+            "serve",
+            "--store",
+            str(demo_store),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

@@ -64,12 +64,20 @@ ISO = frozenset(c.alpha_3 for c in pycountry.countries) | {"XKX"}
 COUNTRIES = ISO | HISTORIC_COUNTRIES
 # Phoenix country codes outside ISO 3166 -> ours (KSV Kosovo, TMP East Timor, USR the USSR,
 # FRY the Federal Republic of Yugoslavia, FRN France in FRNWLF, ROM Romania, ZAR Zaire).
-COUNTRY_CODES = {"KSV": "XKX", "TMP": "TLS", "USR": "SUN", "FRY": "SCG", "FRN": "FRA",
-                 "ROM": "ROU", "ZAR": "COD"}  # fmt: skip
+COUNTRY_CODES = {
+    "KSV": "XKX",
+    "TMP": "TLS",
+    "USR": "SUN",
+    "FRY": "SCG",
+    "FRN": "FRA",
+    "ROM": "ROU",
+    "ZAR": "COD",
+}
 # Phoenix sector codes -> ours; the other chunks (DEV, HRI, MOD, RAD, UNR, OCC, regions) go.
 SECTOR_CODES = {s: s for s in SECTORS} | {"INS": "REB", "SEP": "REB", "MNC": "BUS"}
-RELIGIONS = _word_set("MUS CHR JEW HIN BUD CTH PRO SHI SUN ORT BAH SIK MOS JAN ZRO DOX CPT DRZ SUF "
-                      "ALE TAO CON ITH")  # fmt: skip
+RELIGIONS = _word_set(
+    "MUS CHR JEW HIN BUD CTH PRO SHI SUN ORT BAH SIK MOS JAN ZRO DOX CPT DRZ SUF ALE TAO CON ITH"
+)
 # Phoenix IGO codes whose name votes (below) pick a body rather than the whole organisation.
 IGO_CODES = {"IGOUNO": "IGOUNO", "IGOEUREEC": "IGOEU", "IGOWSTNAT": "IGONATO"}
 # Words that make a phrase the name of a body, not of a person.
@@ -83,12 +91,12 @@ WORLD GUARD GUARDS TRIBUNAL MISSION TEAM CLUB NEWS TIMES PRESS RADIO TELEVISION 
 SCHOOL HOSPITAL CHURCH BOARD CABINET ADMINISTRATION SECRETARIAT DIRECTORATE REGIME JUNTA MILITIA
 COMMAND CORPS UNIT UNITS CELL CELLS NUCLEI FACTION COMMANDOS FIGHTERS MARTYRS JIHAD COALITION
 PRESIDENT SECRETARY GENERAL LEADER CHIEF SPOKESMAN AMBASSADOR ENVOY COMMANDER OFFICIALS
-""")  # fmt: skip
+""")
 # Words of company names, which Phoenix lists among the synonyms of some countries (USA).
 BUSINESS_WORDS = _word_set("""INC CORP CORPORATION CO LTD PLC LLC HOLDINGS ENTERPRISES FINANCIAL
 REALTY SHARES TRUST INDUSTRIES SYSTEMS TECHNOLOGIES TECHNOLOGY SOFTWARE MEDIA ENERGY PARTNERS
 CAPITAL BANCORP INCOME COMMUNICATIONS PHARMACEUTICALS RESOURCES AIRLINES MOTORS INVESTMENT
-INVESTMENTS SECURITIES INSURANCE PROPERTIES SERVICES GROUP FUND BANK COMPANY""")  # fmt: skip
+INVESTMENTS SECURITIES INSURANCE PROPERTIES SERVICES GROUP FUND BANK COMPANY""")
 # Words of place names that are also ordinary geography ("Gulf Province" of Papua New Guinea
 # turned "Gulf capital markets" into PNG in the Reuters sample); a name of only such words goes.
 GEOGRAPHY_WORDS = _word_set("""NORTH SOUTH EAST WEST NORTHERN SOUTHERN EASTERN WESTERN CENTRAL
@@ -96,16 +104,29 @@ NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST NORTH-EAST NORTH-WEST SOUTH-EAST SOUTH-W
 GREATER GULF COAST COASTAL CAPITAL CITY ISLAND ISLANDS LAKE LAKES RIVER RIVERS SEA VALLEY
 HIGHLANDS LOWLANDS MOUNTAIN MOUNTAINS PLATEAU DELTA DESERT FOREST CAPE BAY INTERIOR FEDERAL
 DISTRICT TERRITORY REGION PROVINCE STATE ATLANTIC PACIFIC MARITIME BORDER FRONTIER MIDLANDS
-""")  # fmt: skip
+""")
 # Sports and entertainment: Phoenix's discards, never actors.
 SPORTS = _word_set("FC CLUB OLYMPIC OLYMPICS FOOTBALL SOCCER CRICKET RUGBY TEAM ATHLETIC")
 # pycountry subdivision types that news names as a region of a country, with the word news
 # writes after the name ("Kano State", "Helmand Province"), if any.
-SUBDIVISION_TYPES = {"State": "State", "Province": "Province", "Region": "Region",
-                     "Governorate": "Governorate", "Autonomous region": "", "Republic": "",
-                     "Territory": "", "Division": "Division", "Union territory": "",
-                     "Regional state": "", "Autonomous republic": "", "Emirate": "", "Land": "",
-                     "Canton": "", "Autonomous community": "", "Prefecture": "Prefecture"}  # fmt: skip
+SUBDIVISION_TYPES = {
+    "State": "State",
+    "Province": "Province",
+    "Region": "Region",
+    "Governorate": "Governorate",
+    "Autonomous region": "",
+    "Republic": "",
+    "Territory": "",
+    "Division": "Division",
+    "Union territory": "",
+    "Regional state": "",
+    "Autonomous republic": "",
+    "Emirate": "",
+    "Land": "",
+    "Canton": "",
+    "Autonomous community": "",
+    "Prefecture": "Prefecture",
+}
 _LOCAL_SUFFIXES = re.compile(
     r"\s+(Sheng|Shi|Zizhiqu|Zhuangzu|Huizu|Uygur|Tebiexingzhengqu|Respublika)\b.*$"
 )
@@ -332,8 +353,9 @@ def _is_person(entry: ActorEntry) -> bool:
 
 def _display(phrase: str) -> str:
     """ "HAMID KARZAI" -> "Hamid Karzai"; matching ignores case, this is for people to read."""
-    return " ".join(w if len(w) <= 4 and not re.search("[AEIOUY]", w) else w.title()
-                    for w in phrase.split())  # fmt: skip
+    return " ".join(
+        w if len(w) <= 4 and not re.search("[AEIOUY]", w) else w.title() for w in phrase.split()
+    )
 
 
 def _keep_phrase(
@@ -343,13 +365,18 @@ def _keep_phrase(
     key = lookup_key(phrase)
     words = phrase.upper().split()
     reason = (
-        "the project's data has it" if key in known
-        else "too short" if sum(c.isalpha() for c in key) < MIN_CHARS
-        else "not a name (brackets, slashes, digits only)" if re.search(r"[()/:;@]|^\d+$", key)
-        else "sports" if SPORTS & set(words)
-        else "a common English word" if len(words) == 1 and key in common
+        "the project's data has it"
+        if key in known
+        else "too short"
+        if sum(c.isalpha() for c in key) < MIN_CHARS
+        else "not a name (brackets, slashes, digits only)"
+        if re.search(r"[()/:;@]|^\d+$", key)
+        else "sports"
+        if SPORTS & set(words)
+        else "a common English word"
+        if len(words) == 1 and key in common
         else ""
-    )  # fmt: skip
+    )
     if reason:
         report.dropped[f"{what} phrases: {reason}"] += 1
     return not reason

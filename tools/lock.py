@@ -149,10 +149,22 @@ def compile_locks(root: Path = ROOT) -> None:
         build = Path(tmp) / "build-requirements.in"
         build.write_text("\n".join(meta["build-system"]["requires"]) + "\n", encoding="utf-8")
         for target, extras in TARGETS.items():
-            cmd = [uv, "pip", "compile", "--quiet", "--universal", "--generate-hashes",
-                   "--python-version", PYTHON, "--custom-compile-command", REGENERATE,
-                   "--output-file", str(root / LOCK_DIR / f"{target}.txt"),
-                   "pyproject.toml", str(build)]  # fmt: skip
+            cmd = [
+                uv,
+                "pip",
+                "compile",
+                "--quiet",
+                "--universal",
+                "--generate-hashes",
+                "--python-version",
+                PYTHON,
+                "--custom-compile-command",
+                REGENERATE,
+                "--output-file",
+                str(root / LOCK_DIR / f"{target}.txt"),
+                "pyproject.toml",
+                str(build),
+            ]
             for extra in extras:
                 cmd += ["--extra", extra]
             subprocess.run(cmd, cwd=root, check=True)

@@ -72,9 +72,14 @@ class DyadReport:
 
 
 def dyad_report(
-    store: Store, a: str, b: str, *, start: date | None = None, end: date | None = None,
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
     key_events: int = KEY_EVENTS,
-) -> DyadReport:  # fmt: skip
+) -> DyadReport:
     """Everything the store says about the relationship between actors `a` and `b`."""
     where = EventFilter(dyad=(a, b), start=start, end=end)
     where.check()
@@ -82,12 +87,21 @@ def dyad_report(
         check_actor(store, code)
     rows = [e.as_dict() for e in queries.events(store, where)]
     return DyadReport(
-        a=a, b=b, names={c: actor_name(store, c) for c in (a, b)}, start=start, end=end,
-        events=len(rows), directions=_directions(rows, a, b), quad_classes=_quad_classes(rows),
-        months=monthly(rows), domains=_domains(store, rows, a, b, start, end),
-        key_events=_key_events(rows, a, key_events), quotes=_quotes(store, a, b, start, end),
-        trend=trend(rows), all_events=rows,
-    )  # fmt: skip
+        a=a,
+        b=b,
+        names={c: actor_name(store, c) for c in (a, b)},
+        start=start,
+        end=end,
+        events=len(rows),
+        directions=_directions(rows, a, b),
+        quad_classes=_quad_classes(rows),
+        months=monthly(rows),
+        domains=_domains(store, rows, a, b, start, end),
+        key_events=_key_events(rows, a, key_events),
+        quotes=_quotes(store, a, b, start, end),
+        trend=trend(rows),
+        all_events=rows,
+    )
 
 
 def actor_name(store: Store, code: str) -> str:
@@ -117,8 +131,12 @@ def _directions(rows: list[dict[str, Any]], a: str, b: str) -> list[dict[str, An
     return out
 
 
-QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
-              4: "material conflict"}  # fmt: skip
+QUAD_NAMES = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
 
 
 def _quad_classes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -139,15 +157,20 @@ def monthly(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         these = by_month[month]
         coop = [r["goldstein"] or 0.0 for r in these if r["quad_class"] in (1, 2)]
         conf = [r["goldstein"] or 0.0 for r in these if r["quad_class"] in (3, 4)]
-        out.append({
-            "month": month, **_sums(these),
-            "cooperation_goldstein": round(sum(coop), 2), "conflict_goldstein": round(sum(conf), 2),
-        })  # fmt: skip
+        out.append(
+            {
+                "month": month,
+                **_sums(these),
+                "cooperation_goldstein": round(sum(coop), 2),
+                "conflict_goldstein": round(sum(conf), 2),
+            }
+        )
     return out
 
 
-def _domains(store: Store, rows: list[dict[str, Any]], a: str, b: str,
-             start: date | None, end: date | None) -> list[dict[str, Any]]:  # fmt: skip
+def _domains(
+    store: Store, rows: list[dict[str, Any]], a: str, b: str, start: date | None, end: date | None
+) -> list[dict[str, Any]]:
     """Per domain: the dyad's events tagged with it, and the sentences that mention both sides
     (one copy per story) that speak of it."""
     mentioned = _co_mention_domains(store, a, b, start, end)
@@ -155,16 +178,21 @@ def _domains(store: Store, rows: list[dict[str, Any]], a: str, b: str,
     for d in domains().values():
         tagged = [r for r in rows if d.key in r["domains"]]
         if tagged or mentioned.get(d.key):
-            out.append({
-                "domain": d.key, "label": d.label, "events": len(tagged),
-                "goldstein": round(sum(r["goldstein"] or 0.0 for r in tagged), 2),
-                "sentences": mentioned.get(d.key, 0),
-            })  # fmt: skip
+            out.append(
+                {
+                    "domain": d.key,
+                    "label": d.label,
+                    "events": len(tagged),
+                    "goldstein": round(sum(r["goldstein"] or 0.0 for r in tagged), 2),
+                    "sentences": mentioned.get(d.key, 0),
+                }
+            )
     return sorted(out, key=lambda d: (-d["events"], -d["sentences"], d["domain"]))
 
 
-def _co_mention_domains(store: Store, a: str, b: str, start: date | None,
-                        end: date | None) -> dict[str, int]:  # fmt: skip
+def _co_mention_domains(
+    store: Store, a: str, b: str, start: date | None, end: date | None
+) -> dict[str, int]:
     sql = f"""
         WITH side_a AS (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE starts_with(actor_code, ?)),
              side_b AS (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE starts_with(actor_code, ?)),
@@ -248,8 +276,14 @@ def trend(rows: list[dict[str, Any]]) -> Trend:
 def _half(rows: list[dict[str, Any]], lo: date, hi: date) -> dict[str, Any]:
     months = max((hi.year - lo.year) * 12 + hi.month - lo.month, 1)
     net = sum(r["goldstein"] or 0.0 for r in rows)
-    return {"from": lo, "to": hi, "events": len(rows), "net_goldstein": round(net, 2),
-            "months": months, "per_month": round(net / months, 3)}  # fmt: skip
+    return {
+        "from": lo,
+        "to": hi,
+        "events": len(rows),
+        "net_goldstein": round(net, 2),
+        "months": months,
+        "per_month": round(net / months, 3),
+    }
 
 
 # --- network ---------------------------------------------------------------------------------
@@ -287,8 +321,9 @@ class Network:
 _NODE_SQL = "CASE WHEN {a}.kind IN ('state', 'sector') AND length({a}.country) = 3 AND {a}.country <> 'IGO' THEN {a}.country ELSE {c} END"
 
 
-def network(store: Store, *, start: date | None = None, end: date | None = None,
-            min_events: int = 1) -> Network:  # fmt: skip
+def network(
+    store: Store, *, start: date | None = None, end: date | None = None, min_events: int = 1
+) -> Network:
     """The alignment network over the window: one node per state or organisation (sector codes
     fold into their state), one edge per pair with events, signed by their net Goldstein."""
     window = EventFilter(start=start, end=end)
@@ -322,22 +357,30 @@ def network(store: Store, *, start: date | None = None, end: date | None = None,
     nodes = [_node(store, g, n, bloc_of.get(n, -1)) for n in sorted(g.nodes)]
     balanced = sum(t["balanced"] for t in triads)
     summary = {
-        "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-        "positive_edges": sum(r["sign"] > 0 for r in rows), "negative_edges": sum(r["sign"] < 0 for r in rows),
-        "triads": len(triads), "balanced_triads": balanced,
-        "balance_ratio": round(balanced / len(triads), 3) if triads else None, "blocs": len(blocs),
-    }  # fmt: skip
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "positive_edges": sum(r["sign"] > 0 for r in rows),
+        "negative_edges": sum(r["sign"] < 0 for r in rows),
+        "triads": len(triads),
+        "balanced_triads": balanced,
+        "balance_ratio": round(balanced / len(triads), 3) if triads else None,
+        "blocs": len(blocs),
+    }
     return Network(start, end, nodes, rows, triads, blocs, summary)
 
 
 def _node(store: Store, g: nx.Graph, n: str, bloc: int) -> dict[str, Any]:
     signs = [d["sign"] for _, _, d in g.edges(n, data=True)]
     return {
-        "id": n, "name": actor_name(store, n), "kind": "organisation" if len(n) != 3 else "state",
-        "bloc": bloc, "degree": g.degree(n),
+        "id": n,
+        "name": actor_name(store, n),
+        "kind": "organisation" if len(n) != 3 else "state",
+        "bloc": bloc,
+        "degree": g.degree(n),
         "strength": round(sum(d["weight"] for _, _, d in g.edges(n, data=True)), 2),
-        "allies": signs.count(1), "adversaries": signs.count(-1),
-    }  # fmt: skip
+        "allies": signs.count(1),
+        "adversaries": signs.count(-1),
+    }
 
 
 def _triads(g: nx.Graph) -> list[dict[str, Any]]:
@@ -352,10 +395,15 @@ def _triads(g: nx.Graph) -> list[dict[str, Any]]:
             break
         x, y, z = sorted(clique)
         signs = [signed[p][q]["sign"] for p, q in ((x, y), (x, z), (y, z))]
-        out.append({
-            "nodes": [x, y, z], "edges": {f"{p}-{q}": s for (p, q), s in zip(((x, y), (x, z), (y, z)), signs, strict=True)},
-            "balanced": math.prod(signs) > 0,
-        })  # fmt: skip
+        out.append(
+            {
+                "nodes": [x, y, z],
+                "edges": {
+                    f"{p}-{q}": s for (p, q), s in zip(((x, y), (x, z), (y, z)), signs, strict=True)
+                },
+                "balanced": math.prod(signs) > 0,
+            }
+        )
     return sorted(out, key=lambda t: t["nodes"])
 
 

@@ -89,7 +89,10 @@ def main() -> None:
         sys.exit(ExitCode.USAGE)
     except typer.Exit as e:
         sys.exit(e.exit_code)
-    except (typer.BadParameter, typer.Abort) as e:
+    except typer.BadParameter as e:  # "Invalid value for '--format': 'xml' is not one of ..."
+        err.print(e.format_message(), highlight=False)
+        sys.exit(ExitCode.USAGE)
+    except typer.Abort as e:
         err.print(str(e))
         sys.exit(ExitCode.USAGE)
     except Exception as e:  # click usage errors carry their own exit code
@@ -164,10 +167,18 @@ def _print_summary(summary: pipeline.RunSummary, store_path: Path) -> None:
     out.print(f"store: {store_path} ({s.articles_total:,} articles)", highlight=False)
     if s.rejections:
         shown = s.rejections[:SUMMARY_REJECTIONS]
-        _print_rejections([
-            {"source": r.source, "locator": r.locator, "code": r.code, "stage": r.stage.value, "message": r.message}
-            for r in shown
-        ])  # fmt: skip
+        _print_rejections(
+            [
+                {
+                    "source": r.source,
+                    "locator": r.locator,
+                    "code": r.code,
+                    "stage": r.stage.value,
+                    "message": r.message,
+                }
+                for r in shown
+            ]
+        )
         if len(s.rejections) > len(shown):
             err.print(f"... and {len(s.rejections) - len(shown):,} more.", highlight=False)
         err.print(
@@ -221,10 +232,18 @@ def ingest(
 ) -> None:
     """Read articles and run every stage of the engine on them, into the store."""
     settings = _settings(
-        config, set_, store__path=store, ingest__default_date=date_, ingest__include=include,
-        ingest__format=format_, ingest__text_field=text_field, ingest__title_field=title_field,
-        ingest__date_field=date_field, ingest__url_field=url_field, ingest__id_field=id_field,
-    )  # fmt: skip
+        config,
+        set_,
+        store__path=store,
+        ingest__default_date=date_,
+        ingest__include=include,
+        ingest__format=format_,
+        ingest__text_field=text_field,
+        ingest__title_field=title_field,
+        ingest__date_field=date_field,
+        ingest__url_field=url_field,
+        ingest__id_field=id_field,
+    )
     with open_store(settings.store.path) as db:
         summary = _run_with_progress(
             paths, settings, db, strict=strict, quiet=quiet or as_json, command="ingest"
@@ -275,14 +294,14 @@ def _print_stories(stories: list[Story]) -> None:
     columns = ("story", "articles", "first", "last", "title or lead")
     table = Table(*columns, title="Stories", title_justify="left")
     for story in stories:
-        first, last = _date(story.first_published), _date(story.last_published)
+        first, last = _shown_date(story.first_published), _shown_date(story.last_published)
         table.add_row(
             story.id, str(story.n_articles), first, last, story.title or f"{story.lead}..."
         )
     out.print(table)
 
 
-def _date(value: date | None) -> str:
+def _shown_date(value: date | None) -> str:
     return value.isoformat() if value else "unknown"
 
 
@@ -382,9 +401,15 @@ def events(
     if pair is not None and len(pair) != 2:
         raise typer.BadParameter("--dyad takes two actor codes joined by a hyphen, e.g. RUS-PAK")
     where = EventFilter(
-        source=source, target=target, dyad=pair, code=code, root=root,
-        start=_day(from_), end=_day(to), story=story,
-    )  # fmt: skip
+        source=source,
+        target=target,
+        dyad=pair,
+        code=code,
+        root=root,
+        start=_day(from_),
+        end=_day(to),
+        story=story,
+    )
     with _existing_store(config, set_, store) as db:
         rows = queries.events(db, where, limit=limit)
     if as_json:
@@ -400,7 +425,7 @@ def _print_events(rows: list[EventRow], *, title: str) -> None:
         goldstein = f"{r.goldstein or 0:+.1f}"
         table.add_row(
             r.id,
-            _date(r.date),
+            _shown_date(r.date),
             r.source,
             r.target,
             r.code,
@@ -448,7 +473,7 @@ def _print_event(e: EventRow) -> None:
         if start is not None and end is not None:
             sentence.stylize(style, start - base, end - base)
     facts = f"{e.code} ({e.plover}, Goldstein {e.goldstein or 0:+.1f}, quad {e.quad_class})"
-    when = f"{_date(e.date)} [{e.date_precision}]"
+    when = f"{_shown_date(e.date)} [{e.date_precision}]"
     out.print(f"{e.source} -> {e.target}  {facts}  {when}  x{e.count}", highlight=False)
     out.print(sentence)
     where = f" · in {e.place or e.location}" if e.location else ""
@@ -508,8 +533,15 @@ def eval_(
     )
     for r in rows:
         f1 = f"{r['f1']:.3f}" if "f1" in r else ""
-        table.add_row(r["measure"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f1,
-                      str(r.get("tp", r.get("matched"))), str(r.get("fp", "")), str(r.get("fn", "")))  # fmt: skip
+        table.add_row(
+            r["measure"],
+            f"{r['precision']:.3f}",
+            f"{r['recall']:.3f}",
+            f1,
+            str(r.get("tp", r.get("matched"))),
+            str(r.get("fp", "")),
+            str(r.get("fn", "")),
+        )
     out.print(table)
 
 

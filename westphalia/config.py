@@ -22,9 +22,19 @@ from .errors import ConfigError
 ENV_PREFIX = "WESTPHALIA_"  # WESTPHALIA_DEDUPE__THRESHOLD=0.8 sets dedupe.threshold
 
 DEFAULT_INCLUDE = (
-    "*.txt", "*.text", "*.md", "*.html", "*.htm", "*.xhtml",
-    "*.jsonl", "*.ndjson", "*.jsonl.gz", "*.ndjson.gz", "*.csv", "*.tsv",
-)  # fmt: skip
+    "*.txt",
+    "*.text",
+    "*.md",
+    "*.html",
+    "*.htm",
+    "*.xhtml",
+    "*.jsonl",
+    "*.ndjson",
+    "*.jsonl.gz",
+    "*.ndjson.gz",
+    "*.csv",
+    "*.tsv",
+)
 
 
 @dataclass(frozen=True, slots=True)

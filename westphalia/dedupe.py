@@ -113,9 +113,13 @@ def _identity(value: int) -> int:
 
 def new_minhash(settings: DedupeSettings, *, hashvalues: np.ndarray | None = None) -> MinHash:
     return MinHash(
-        num_perm=settings.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, hashfunc=_identity,
-        hashvalues=hashvalues, permutations=_permutations(settings.num_perm),
-    )  # fmt: skip
+        num_perm=settings.num_perm,
+        seed=MINHASH_SEED,
+        scheme=MINHASH_SCHEME,
+        hashfunc=_identity,
+        hashvalues=hashvalues,
+        permutations=_permutations(settings.num_perm),
+    )
 
 
 def text_minhash(text: str, *, settings: DedupeSettings) -> MinHash:

@@ -96,12 +96,20 @@ def _module(
     except Exception as e:  # any import failure is the finding, not a crash
         status = Status.WARN if optional else Status.MISSING
         what = "the dashboard (westphalia serve)" if optional else "westphalia"
-        return Check(dist, status, f"cannot import {module}: {type(e).__name__}: {e}; {what} needs it",
-                     LOCK_HINT.format(lock=lock))  # fmt: skip
+        return Check(
+            dist,
+            status,
+            f"cannot import {module}: {type(e).__name__}: {e}; {what} needs it",
+            LOCK_HINT.format(lock=lock),
+        )
     version = _version(dist)
     if pinned and version != pinned:
-        return Check(dist, Status.WARN, f"{version} installed, westphalia pins {pinned}",
-                     LOCK_HINT.format(lock=lock))  # fmt: skip
+        return Check(
+            dist,
+            Status.WARN,
+            f"{version} installed, westphalia pins {pinned}",
+            LOCK_HINT.format(lock=lock),
+        )
     return Check(dist, Status.OK, version)
 
 
@@ -128,8 +136,10 @@ def _model(model: str, *, load: bool) -> Check:
                 name, Status.MISSING, f"{detail}; does not load: {e}", LOCK_HINT.format(lock="base")
             )
         meta = nlp.meta
-        detail = (f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')} "
-                  f"(spaCy {meta.get('spacy_version')}), pipes {', '.join(nlp.pipe_names)}; {detail}")  # fmt: skip
+        detail = (
+            f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')} "
+            f"(spaCy {meta.get('spacy_version')}), pipes {', '.join(nlp.pipe_names)}; {detail}"
+        )
     return Check(name, Status.OK, detail)
 
 
@@ -139,8 +149,12 @@ def _data() -> Check:
     if not root.joinpath("data", "sample").is_dir():
         missing.append("data/sample/")
     if missing:
-        return Check("data files", Status.MISSING, "not in the package: " + ", ".join(missing),
-                     "reinstall westphalia; a wheel built without its package data is broken")  # fmt: skip
+        return Check(
+            "data files",
+            Status.MISSING,
+            "not in the package: " + ", ".join(missing),
+            "reinstall westphalia; a wheel built without its package data is broken",
+        )
     return Check("data files", Status.OK, f"{len(DATA_FILES)} data files and the sample corpus")
 
 
@@ -149,6 +163,10 @@ def _assets() -> Check:
 
     missing = missing_assets()
     if missing:
-        return Check("dashboard files", Status.WARN, "missing: " + ", ".join(str(p) for p in missing),
-                     f"npm ci --prefix {NODE_MODULES.parent} (in a checkout), or install the westphalia wheel")  # fmt: skip
+        return Check(
+            "dashboard files",
+            Status.WARN,
+            "missing: " + ", ".join(str(p) for p in missing),
+            f"npm ci --prefix {NODE_MODULES.parent} (in a checkout), or install the westphalia wheel",
+        )
     return Check("dashboard files", Status.OK, ", ".join(VENDOR))

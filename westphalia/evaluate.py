@@ -59,8 +59,14 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}  # fmt: skip
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass(slots=True)
@@ -145,16 +151,27 @@ def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScore
         parses = list(parser.parse(texts))
     scores, actor_scores = EventScores(), ActorScores()
     for record, parse in zip(records, parses, strict=True):
-        published = _date(record.get("date"))
+        published = _gold_date(record.get("date"))
         mentions = extract_actors(parse, gazetteer=gazetteer, published=published)
         events = extract_events(
             parse, mentions, lexicon=lexicon, story_id=record["id"], published=published
         )
         found = [(e.source, e.target, e.code) for e in events]
         _score_rules(scores, record, events, types)
-        scores.predictions.append({"id": record["id"], "events": [
-            {"source": s, "target": t, "code": c, "plover": types[c].plover if c in types else None}
-            for s, t, c in dict.fromkeys(found)]})  # fmt: skip
+        scores.predictions.append(
+            {
+                "id": record["id"],
+                "events": [
+                    {
+                        "source": s,
+                        "target": t,
+                        "code": c,
+                        "plover": types[c].plover if c in types else None,
+                    }
+                    for s, t, c in dict.fromkeys(found)
+                ],
+            }
+        )
         _score_record(scores, record, found, types)
         _score_actors(
             actor_scores, record, {country(m.actor_code) for m in mentions} - {UNKNOWN_COUNTRY}
@@ -241,7 +258,7 @@ def _score_actors(scores: ActorScores, record: dict[str, Any], found: set[str]) 
         )
 
 
-def _date(value: Any) -> date | None:
+def _gold_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:

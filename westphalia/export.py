@@ -30,16 +30,54 @@ BATCH_ROWS = 50_000  # rows per record batch: ~20 MB of events, bounded memory o
 
 # GDELT 2.0 event table columns, in the published order (GDELT-Event_Codebook-V2.0).
 GDELT_COLUMNS = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    *(f"Actor{n}{f}" for n in (1, 2) for f in (
-        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-        "Religion2Code", "Type1Code", "Type2Code", "Type3Code")),
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    *(f"{g}Geo_{f}" for g in ("Actor1", "Actor2", "Action") for f in (
-        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
-    "DATEADDED", "SOURCEURL",
-)  # fmt: skip
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    *(
+        f"Actor{n}{f}"
+        for n in (1, 2)
+        for f in (
+            "Code",
+            "Name",
+            "CountryCode",
+            "KnownGroupCode",
+            "EthnicCode",
+            "Religion1Code",
+            "Religion2Code",
+            "Type1Code",
+            "Type2Code",
+            "Type3Code",
+        )
+    ),
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    *(
+        f"{g}Geo_{f}"
+        for g in ("Actor1", "Actor2", "Action")
+        for f in (
+            "Type",
+            "FullName",
+            "CountryCode",
+            "ADM1Code",
+            "ADM2Code",
+            "Lat",
+            "Long",
+            "FeatureID",
+        )
+    ),
+    "DATEADDED",
+    "SOURCEURL",
+)
 
 # What westphalia writes in each GDELT column; every column not named here is left empty
 # (ethnic and religion codes, tone, actor geography, coordinates, FIPS country codes).
@@ -67,8 +105,15 @@ GDELT_MAPPING = {
 }
 
 
-def export(store: Store, fmt: str, out: Path, *, start: date | None = None,
-           end: date | None = None, actor: str | None = None) -> int:  # fmt: skip
+def export(
+    store: Store,
+    fmt: str,
+    out: Path,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: str | None = None,
+) -> int:
     """Write the events (or the network, for graphml) in `fmt` to `out`; return the rows written."""
     if fmt not in FORMATS:
         raise QueryError("E404", format=fmt, choices=", ".join(FORMATS))
@@ -168,7 +213,7 @@ def _gdelt(
         LEFT JOIN actors sa ON sa.code = e.source LEFT JOIN actors ta ON ta.code = e.target
         LEFT JOIN actors loc ON loc.code = e.location
         WHERE {where} ORDER BY e.date NULLS LAST, e.id
-    """  # fmt: skip
+    """
     n = 0
     with out.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(
@@ -183,8 +228,16 @@ def _gdelt(
 
 def _gdelt_row(r: dict[str, Any]) -> list[str]:
     d: date | None = r["date"]
-    when = [d.strftime("%Y%m%d"), d.strftime("%Y%m"), str(d.year),
-            f"{d.year + (d.month * 30 + d.day) / 365:.4f}"] if d else ["", "", "", ""]  # fmt: skip
+    when = (
+        [
+            d.strftime("%Y%m%d"),
+            d.strftime("%Y%m"),
+            str(d.year),
+            f"{d.year + (d.month * 30 + d.day) / 365:.4f}",
+        ]
+        if d
+        else ["", "", "", ""]
+    )
     actors = []
     for n in ("a1", "a2"):
         types = (list(r[f"{n}_types"]) + ["", "", ""])[:3]
@@ -199,8 +252,18 @@ def _gdelt_row(r: dict[str, Any]) -> list[str]:
             *types,
         ]
     code = r["code"]
-    event = ["1" if r["sentence_idx"] == 0 else "0", code, code[:3], code[:2], str(r["quad_class"]),
-             f"{r['goldstein']:.1f}", str(r["count"]), str(r["n_sources"]), str(r["count"]), ""]  # fmt: skip
+    event = [
+        "1" if r["sentence_idx"] == 0 else "0",
+        code,
+        code[:3],
+        code[:2],
+        str(r["quad_class"]),
+        f"{r['goldstein']:.1f}",
+        str(r["count"]),
+        str(r["n_sources"]),
+        str(r["count"]),
+        "",
+    ]
     geo = [""] * 16 + _action_geo(r)
     source_url = r["url"] or (r["source"] + (f"#{r['locator']}" if r["locator"] else ""))
     added = r["ingested_at"].strftime("%Y%m%d%H%M%S") if r["ingested_at"] else ""

@@ -34,11 +34,17 @@ from .normalize import without_surrogates
 
 STDIN = "-"
 _SUFFIX_FORMATS = {
-    ".txt": InputFormat.TEXT, ".text": InputFormat.TEXT, ".md": InputFormat.TEXT,
-    ".html": InputFormat.HTML, ".htm": InputFormat.HTML, ".xhtml": InputFormat.HTML,
-    ".jsonl": InputFormat.JSONL, ".ndjson": InputFormat.JSONL,
-    ".csv": InputFormat.CSV, ".tsv": InputFormat.CSV,
-}  # fmt: skip
+    ".txt": InputFormat.TEXT,
+    ".text": InputFormat.TEXT,
+    ".md": InputFormat.TEXT,
+    ".html": InputFormat.HTML,
+    ".htm": InputFormat.HTML,
+    ".xhtml": InputFormat.HTML,
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".csv": InputFormat.CSV,
+    ".tsv": InputFormat.CSV,
+}
 _SNIFF_BYTES = 8192  # enough to tell binary from text and JSONL from HTML
 # Share of control characters (other than tab, newline, CR, form feed) above which a file
 # is binary: real text has none; 10% tolerates a few stray bytes in old newswire.
@@ -254,9 +260,14 @@ def _text_article(data: bytes, source: Source, settings: IngestSettings) -> Arti
     title, body = _split_title(text)
     published, date_source = _resolve_date(_date_from_name(source.name), settings=settings)
     return Article(
-        source=source.name, format=InputFormat.TEXT, raw=data, raw_text=body, title=title,
-        published=published, date_source=date_source,
-    )  # fmt: skip
+        source=source.name,
+        format=InputFormat.TEXT,
+        raw=data,
+        raw_text=body,
+        title=title,
+        published=published,
+        date_source=date_source,
+    )
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
@@ -299,9 +310,12 @@ def _html_article(data: bytes, source: Source, settings: IngestSettings) -> Arti
     html = decode(data, source=source.name)
     try:
         doc = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True,
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
             date_extraction_params={"extensive_search": False, "original_date": True},
-        )  # fmt: skip
+        )
     except (ValueError, TypeError, AttributeError) as e:  # lxml errors on broken markup
         raise input_error("E106", source=source.name, reason=f"parser error: {e}") from e
     meta = doc.as_dict() if doc is not None else {}
@@ -318,9 +332,16 @@ def _html_article(data: bytes, source: Source, settings: IngestSettings) -> Arti
     )
     extra = {k: meta[k] for k in ("author", "sitename", "description", "hostname") if meta.get(k)}
     return Article(
-        source=source.name, format=InputFormat.HTML, raw=data, raw_text=body, title=title,
-        url=meta.get("url") or None, published=published, date_source=date_source, metadata=extra,
-    )  # fmt: skip
+        source=source.name,
+        format=InputFormat.HTML,
+        raw=data,
+        raw_text=body,
+        title=title,
+        url=meta.get("url") or None,
+        published=published,
+        date_source=date_source,
+        metadata=extra,
+    )
 
 
 def _parse_date(value: Any, origin: DateSource) -> tuple[date | None, DateSource | None]:
@@ -518,9 +539,14 @@ def _csv_article(
 
 
 def _record_article(
-    record: dict[str, Any], raw: bytes, source: Source, loc: str, where: str,
-    settings: IngestSettings, fmt: InputFormat,
-) -> Article | InputError:  # fmt: skip
+    record: dict[str, Any],
+    raw: bytes,
+    source: Source,
+    loc: str,
+    where: str,
+    settings: IngestSettings,
+    fmt: InputFormat,
+) -> Article | InputError:
     s = settings
     text = record.get(s.text_field)
     if not isinstance(text, str) or not text.strip():
@@ -543,11 +569,18 @@ def _record_article(
     if date_source is not DateSource.RECORD and record.get(s.date_field) not in (None, ""):
         metadata["date_raw"] = record[s.date_field]
     return Article(
-        source=source.name, format=fmt, raw=raw, raw_text=text, locator=loc,
-        external_id=_str_or_none(record.get(s.id_field)), url=_str_or_none(record.get(s.url_field)),
-        title=_str_or_none(record.get(s.title_field)), published=published,
-        date_source=date_source, metadata=metadata,
-    )  # fmt: skip
+        source=source.name,
+        format=fmt,
+        raw=raw,
+        raw_text=text,
+        locator=loc,
+        external_id=_str_or_none(record.get(s.id_field)),
+        url=_str_or_none(record.get(s.url_field)),
+        title=_str_or_none(record.get(s.title_field)),
+        published=published,
+        date_source=date_source,
+        metadata=metadata,
+    )
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -26,7 +26,7 @@ _TRANSLATE = str.maketrans(
             "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
             "\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c",
             " ",
-        ),  # fmt: skip
+        ),
         **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
         # Hyphens, minus and en dash (ranges, compounds: "Pakistan–Russia") become "-";

@@ -369,7 +369,7 @@ class _Stitcher:
                     first + t.head.i,
                     index,
                     sys.intern(t.ent_type_),
-                )  # fmt: skip
+                )
                 for t in sent
             )
         self.entities.extend(Entity(e.label_, first + e.start, first + e.end) for e in doc.ents)

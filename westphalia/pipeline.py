@@ -27,7 +27,6 @@ from .config import Settings
 from .dedupe import DedupeIndex, dedupe, load_index
 from .errors import Errors, ExitCode, InputError
 from .events import extract_events
-from .events.ontology import described
 from .events.quotes import extract_quotes
 from .ingest import Source
 from .model import Article, Assignment, Duplicate, Rejection, Stage, content_id
@@ -265,9 +264,14 @@ def _unstorable(error: Exception, part: Batch, *, keep: int) -> Rejection:
     message = Errors.E117.format(source=source, where=where, reason=reason)
     detail = without_surrogates("".join(traceback.format_exception(error)))
     return Rejection(
-        source=source, stage=Stage.STORE, code="E117", message=message, locator=locator,
-        raw=raw, detail=detail,
-    )  # fmt: skip
+        source=source,
+        stage=Stage.STORE,
+        code="E117",
+        message=message,
+        locator=locator,
+        raw=raw,
+        detail=detail,
+    )
 
 
 def load_knowledge(settings: Settings) -> tuple[Gazetteer, Lexicon]:
@@ -358,10 +362,9 @@ class _Annotator:
             mentions = extract_actors(parse, gazetteer=self.gazetteer, published=day)
             actors = {m.actor_code: self.gazetteer.actor(m.actor_code) for m in mentions}
         with _stage(Stage.EVENTS):
-            coded = extract_events(
+            events = extract_events(
                 parse, mentions, lexicon=self.lexicon, story_id=story, published=day
             )
-            events = [described(e) for e in coded]
             quotes = extract_quotes(parse, mentions)
         batch.mentions.extend(mentions)
         for code, actor in actors.items():
@@ -433,10 +436,13 @@ def _rejection(error: InputError, stage: Stage, settings: Settings) -> Rejection
         else None
     )
     return Rejection(
-        source=without_surrogates(error.source), stage=stage, code=error.code,
-        message=without_surrogates(error.message), locator=without_surrogates(error.locator),
+        source=without_surrogates(error.source),
+        stage=stage,
+        code=error.code,
+        message=without_surrogates(error.message),
+        locator=without_surrogates(error.locator),
         raw=raw,
-    )  # fmt: skip
+    )
 
 
 def _internal(error: Exception, source: str, locator: str, stage: Stage) -> Rejection:

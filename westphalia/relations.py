@@ -63,10 +63,20 @@ class Relations:
         `queries.EventRow`). Actor filters match code prefixes ("RUS" matches RUSGOV);
         `actor` matches either side, `dyad` both directions."""
         where = EventFilter(
-            source=source, target=target, actor=actor, dyad=dyad, code=code, root=root,
-            quad_class=quad_class, start=start, end=end, story=story, domain=domain,
-            min_confidence=min_confidence, words=words,
-        )  # fmt: skip
+            source=source,
+            target=target,
+            actor=actor,
+            dyad=dyad,
+            code=code,
+            root=root,
+            quad_class=quad_class,
+            start=start,
+            end=end,
+            story=story,
+            domain=domain,
+            min_confidence=min_confidence,
+            words=words,
+        )
         return _frame(queries.events(self.store, where, limit=limit), EventRow.columns())
 
     def dyad(
@@ -96,8 +106,9 @@ class Relations:
         rows = queries.quotes(self.store, speaker=speaker, story=story)
         return _frame(rows, QuoteRow.columns())
 
-    def report(self, a: str, b: str, *, start: date | None = None,
-               end: date | None = None) -> analyze.DyadReport:  # fmt: skip
+    def report(
+        self, a: str, b: str, *, start: date | None = None, end: date | None = None
+    ) -> analyze.DyadReport:
         """The dyad report (domains, key events, quotes, trend) for `a` and `b`."""
         return analyze.dyad_report(self.store, a, b, start=start, end=end)
 

@@ -27,23 +27,51 @@ def render_report(report: DyadReport, fmt: str = "text") -> str:
         f"Window: {report.start or 'first event'} to {report.end or 'last event'} · {report.events} events",
         "",
         _heading("Directions", md),
-        *_table(["direction", "events", "net Goldstein", "cooperation", "conflict", "articles"],
-                [[f"{d['source']} -> {d['target']}", d["events"], _signed(d["goldstein"]),
-                  d["cooperation"], d["conflict"], d["articles"]] for d in report.directions], md),
+        *_table(
+            ["direction", "events", "net Goldstein", "cooperation", "conflict", "articles"],
+            [
+                [
+                    f"{d['source']} -> {d['target']}",
+                    d["events"],
+                    _signed(d["goldstein"]),
+                    d["cooperation"],
+                    d["conflict"],
+                    d["articles"],
+                ]
+                for d in report.directions
+            ],
+            md,
+        ),
         "",
         _heading("By QuadClass", md),
-        *_table(["quad class", "events", "net Goldstein"],
-                [[f"{q['quad_class']} {q['name']}", q["events"], _signed(q["goldstein"])]
-                 for q in report.quad_classes], md),
+        *_table(
+            ["quad class", "events", "net Goldstein"],
+            [
+                [f"{q['quad_class']} {q['name']}", q["events"], _signed(q["goldstein"])]
+                for q in report.quad_classes
+            ],
+            md,
+        ),
         "",
         _heading("Domains", md),
-        *_table(["domain", "events", "net Goldstein", "sentences naming both"],
-                [[d["label"], d["events"], _signed(d["goldstein"]), d["sentences"]] for d in report.domains], md),
+        *_table(
+            ["domain", "events", "net Goldstein", "sentences naming both"],
+            [
+                [d["label"], d["events"], _signed(d["goldstein"]), d["sentences"]]
+                for d in report.domains
+            ],
+            md,
+        ),
         "",
         _heading("By month", md),
-        *_table(["month", "events", "cooperation", "conflict", "net Goldstein"],
-                [[m["month"], m["events"], m["cooperation"], m["conflict"], _signed(m["goldstein"])]
-                 for m in report.months], md),
+        *_table(
+            ["month", "events", "cooperation", "conflict", "net Goldstein"],
+            [
+                [m["month"], m["events"], m["cooperation"], m["conflict"], _signed(m["goldstein"])]
+                for m in report.months
+            ],
+            md,
+        ),
         "",
         _heading("Trend", md),
         _trend_line(report),
@@ -53,7 +81,7 @@ def render_report(report: DyadReport, fmt: str = "text") -> str:
         "",
         _heading("Quotes", md),
         *(_quote(q, md) for q in report.quotes),
-    ]  # fmt: skip
+    ]
     if not report.quotes:
         lines.append("(none)")
     return "\n".join(lines).rstrip() + "\n"
@@ -129,16 +157,27 @@ def render_network(network: Network, fmt: str = "text") -> str:
         f"{s['blocs']} blocs",
         "",
         "Edges (net Goldstein)",
-        *_table(["pair", "events", "net Goldstein", "cooperation", "conflict"],
-                [[f"{e['source']}-{e['target']}", e["events"], _signed(e["weight"]),
-                  e["cooperation"], e["conflict"]] for e in network.edges], md=False),
+        *_table(
+            ["pair", "events", "net Goldstein", "cooperation", "conflict"],
+            [
+                [
+                    f"{e['source']}-{e['target']}",
+                    e["events"],
+                    _signed(e["weight"]),
+                    e["cooperation"],
+                    e["conflict"],
+                ]
+                for e in network.edges
+            ],
+            md=False,
+        ),
         "",
         "Triads",
         *(_triad(t) for t in network.triads),
         "",
         "Blocs",
         *(f"{i + 1}. {', '.join(members)}" for i, members in enumerate(network.blocs)),
-    ]  # fmt: skip
+    ]
     return "\n".join(lines) + "\n"
 
 

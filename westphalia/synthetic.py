@@ -12,18 +12,57 @@ from datetime import date, timedelta
 from typing import Any
 
 _COUNTRIES = (
-    "Russia", "Pakistan", "China", "India", "Iran", "Turkey", "Egypt", "Brazil", "Japan",
-    "Germany", "France", "Nigeria", "Kenya", "Ethiopia", "Mexico", "Indonesia", "Vietnam",
-    "Poland", "Ukraine", "Israel", "Jordan", "Qatar", "Argentina", "Chile", "Peru",
-)  # fmt: skip
+    "Russia",
+    "Pakistan",
+    "China",
+    "India",
+    "Iran",
+    "Turkey",
+    "Egypt",
+    "Brazil",
+    "Japan",
+    "Germany",
+    "France",
+    "Nigeria",
+    "Kenya",
+    "Ethiopia",
+    "Mexico",
+    "Indonesia",
+    "Vietnam",
+    "Poland",
+    "Ukraine",
+    "Israel",
+    "Jordan",
+    "Qatar",
+    "Argentina",
+    "Chile",
+    "Peru",
+)
 _ROLES = (
-    "foreign minister", "defence minister", "president", "prime minister", "army chief",
-    "trade minister", "ambassador", "energy minister", "national security adviser",
-)  # fmt: skip
+    "foreign minister",
+    "defence minister",
+    "president",
+    "prime minister",
+    "army chief",
+    "trade minister",
+    "ambassador",
+    "energy minister",
+    "national security adviser",
+)
 _NAMES = (
-    "Arlo Venn", "Mira Castel", "Tomas Rieger", "Lina Osei", "Farid Noor", "Hana Ito",
-    "Pavel Dorin", "Sofia Lind", "Omar Haddad", "Ines Prado", "Kwame Asante", "Yuki Mori",
-)  # fmt: skip
+    "Arlo Venn",
+    "Mira Castel",
+    "Tomas Rieger",
+    "Lina Osei",
+    "Farid Noor",
+    "Hana Ito",
+    "Pavel Dorin",
+    "Sofia Lind",
+    "Omar Haddad",
+    "Ines Prado",
+    "Kwame Asante",
+    "Yuki Mori",
+)
 _ACTIONS = (
     "met {country} officials to discuss {topic}",
     "signed an agreement with {country} on {topic}",
@@ -35,12 +74,23 @@ _ACTIONS = (
     "warned {country} against escalating the dispute over {topic}",
     "hosted a delegation from {country} to review {topic}",
     "held joint exercises with {country} focused on {topic}",
-)  # fmt: skip
+)
 _TOPICS = (
-    "border security", "grain exports", "a pipeline project", "naval patrols", "refugee returns",
-    "debt relief", "counterterrorism cooperation", "a civil nuclear plant", "fishing rights",
-    "customs tariffs", "arms purchases", "a hydropower dam", "port access", "visa rules",
-)  # fmt: skip
+    "border security",
+    "grain exports",
+    "a pipeline project",
+    "naval patrols",
+    "refugee returns",
+    "debt relief",
+    "counterterrorism cooperation",
+    "a civil nuclear plant",
+    "fishing rights",
+    "customs tariffs",
+    "arms purchases",
+    "a hydropower dam",
+    "port access",
+    "visa rules",
+)
 _FILLERS = (
     "Officials described the discussions as {adj} and said further meetings were planned.",
     "The {role} told reporters that {country} remained {adj} about the outcome.",
@@ -50,7 +100,7 @@ _FILLERS = (
     "Trade between the two countries reached {n} billion dollars last year.",
     "The {role} is expected to travel to {city} later this month.",
     "Opposition lawmakers criticised the {adj} pace of the negotiations.",
-)  # fmt: skip
+)
 _ADJ = ("cautious", "constructive", "tense", "frank", "productive", "uncertain", "difficult")
 _CITIES = ("Geneva", "Vienna", "Doha", "Nairobi", "Jakarta", "Lima", "Warsaw", "Cairo", "Ankara")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -67,8 +117,12 @@ def synthetic_articles(
     for i in range(n):
         if made and rng.random() < near_duplicate_share:
             original = rng.choice(made)
-            record = {**original, "id": f"syn-{i}", "text": _edit(original["text"], rng),
-                      "near_duplicate_of": original["id"]}  # fmt: skip
+            record = {
+                **original,
+                "id": f"syn-{i}",
+                "text": _edit(original["text"], rng),
+                "near_duplicate_of": original["id"],
+            }
         else:
             record = _fresh(i, rng)
             made.append(record)
@@ -94,9 +148,14 @@ def _fresh(i: int, rng: random.Random) -> dict[str, Any]:
 
 def _filler(rng: random.Random, role: str) -> str:
     return rng.choice(_FILLERS).format(
-        adj=rng.choice(_ADJ), role=role, country=rng.choice(_COUNTRIES), city=rng.choice(_CITIES),
-        weekday=rng.choice(_DAYS), topic=rng.choice(_TOPICS), n=rng.randint(2, 90),
-    )  # fmt: skip
+        adj=rng.choice(_ADJ),
+        role=role,
+        country=rng.choice(_COUNTRIES),
+        city=rng.choice(_CITIES),
+        weekday=rng.choice(_DAYS),
+        topic=rng.choice(_TOPICS),
+        n=rng.randint(2, 90),
+    )
 
 
 def _edit(text: str, rng: random.Random) -> str:

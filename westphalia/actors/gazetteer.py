@@ -251,8 +251,13 @@ def _case_variants(text: str) -> Iterator[str]:
 
 def _phrases(g: Gazetteer) -> Iterator[Phrase]:
     for code, entry in g.countries.items():
-        for kind, key in (("name", "name"), ("aliases", "name"), ("adjectives", "adj"),
-                          ("demonyms", "demonym"), ("capitals", "capital")):  # fmt: skip
+        for kind, key in (
+            ("name", "name"),
+            ("aliases", "name"),
+            ("adjectives", "adj"),
+            ("demonyms", "demonym"),
+            ("capitals", "capital"),
+        ):
             values = [entry[kind]] if kind == "name" else entry.get(kind, [])
             for value in values:
                 for text in _case_variants(str(value)):
@@ -414,8 +419,9 @@ def load_gazetteer(
             (titles if entry.name not in groups else groups)[entry.name] = entry.code
             role_layers[entry.name] = "u"
     actors = tuple(e for e in entries if not e.role)
-    return replace(base, titles=titles, groups=groups, user=actors, dictionary=layer,
-                   role_layers=role_layers)  # fmt: skip
+    return replace(
+        base, titles=titles, groups=groups, user=actors, dictionary=layer, role_layers=role_layers
+    )
 
 
 def dictionary_layer(entries: Iterable[ActorEntry]) -> ActorLayer:
@@ -479,7 +485,7 @@ def _user_actor(row: dict[str, Any], n: int, problems: list[str]) -> UserEntry |
     if isinstance(aliases, str):
         aliases = [a.strip() for a in aliases.split("|") if a.strip()]
     try:
-        start, end = (_date(row.get(k)) for k in ("valid_from", "valid_to"))
+        start, end = (_optional_date(row.get(k)) for k in ("valid_from", "valid_to"))
     except ValueError as e:
         problems.append(f"actor {n} ({name}): bad date: {e}")
         return None
@@ -496,7 +502,7 @@ def _user_role(row: dict[str, Any], n: int, problems: list[str]) -> UserEntry | 
     return UserEntry(term, (), sector, role=True)
 
 
-def _date(value: Any) -> date | None:
+def _optional_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lines import _BRACKET, _date, _phrase, _plural, _read_lines
+from .lines import _BRACKET, _phrase, _plural, _read_lines, _tabari_date
 from .records import ActorEntry, AgentEntry, DatedCode, _LineError
 
 _MARKER = re.compile(r"!([^!\s]+)!")
@@ -83,13 +83,13 @@ def _add_actor_code(actor: _Actor, inner: str, where: str, notes: list[str]) -> 
 def _dated(code: str, restriction: str) -> DatedCode:
     """ "<d": up to d; ">d": from d; "d1-d2": between; limits included."""
     if restriction[0] == "<":
-        return DatedCode(code, None, _date(restriction[1:]))
+        return DatedCode(code, None, _tabari_date(restriction[1:]))
     if restriction[0] == ">":
-        return DatedCode(code, _date(restriction[1:]), None)
+        return DatedCode(code, _tabari_date(restriction[1:]), None)
     start, dash, end = restriction.partition("-")
     if not dash:
         raise _LineError(f"bad date restriction '{restriction}'")
-    return DatedCode(code, _date(start), _date(end))
+    return DatedCode(code, _tabari_date(start), _tabari_date(end))
 
 
 # ---------------------------------------------------------------------------------- agents

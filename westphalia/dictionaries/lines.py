@@ -94,7 +94,7 @@ def _plural(phrase: str) -> str | None:
     return phrase + "s"
 
 
-def _date(text: str) -> date:
+def _tabari_date(text: str) -> date:
     """YYYYMMDD or YYMMDD; as in KEDS/TABARI/PETRARCH, YY 00-30 is 20YY and 31-99 is 19YY."""
     if not text.isdigit() or len(text) not in (6, 8):
         raise _LineError(f"bad date '{text}' (expected YYMMDD or YYYYMMDD)")

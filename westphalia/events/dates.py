@@ -13,8 +13,26 @@ from datetime import date, timedelta
 
 import dateparser
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}  # fmt: skip
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 MONTHS |= {m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9}
 WEEKDAYS = {
     d: i
@@ -107,14 +125,18 @@ def _relative(t: str, published: date | None) -> tuple[date, str] | None:
         return None
     words = t.replace("the ", "").split()
     table = {
-        "today": (published, DAY), "yesterday": (published - timedelta(days=1), DAY),
-        "tomorrow": (published + timedelta(days=1), DAY), "recently": (published, PUBLICATION),
-        "this year": (date(published.year, 1, 1), YEAR), "last year": (date(published.year - 1, 1, 1), YEAR),
-        "next year": (date(published.year + 1, 1, 1), YEAR), "this month": (published.replace(day=1), MONTH),
+        "today": (published, DAY),
+        "yesterday": (published - timedelta(days=1), DAY),
+        "tomorrow": (published + timedelta(days=1), DAY),
+        "recently": (published, PUBLICATION),
+        "this year": (date(published.year, 1, 1), YEAR),
+        "last year": (date(published.year - 1, 1, 1), YEAR),
+        "next year": (date(published.year + 1, 1, 1), YEAR),
+        "this month": (published.replace(day=1), MONTH),
         "last month": ((published.replace(day=1) - timedelta(days=1)).replace(day=1), MONTH),
         "last week": ((published - timedelta(days=7)).replace(day=1), MONTH),
         "this week": (published.replace(day=1), MONTH),
-    }  # fmt: skip
+    }
     for phrase, value in table.items():
         if phrase in t:
             return value

@@ -39,10 +39,23 @@ class Pattern:
 # feed of current news, wrong for an archive of any date; westphalia does not apply them.
 _DATED_DISCARD = re.compile(r"\d|\b(ago|later)$")
 DEFAULT_CONFIDENCE = 0.5  # for a rule the calibration table does not list
-_WORD_LISTS = ("condition_marks", "light_verbs", "intent_verbs", "intent_adjectives",
-               "threat_verbs", "refusal_verbs", "negating_verbs", "appeal_verbs", "demand_verbs",
-               "demand_nouns", "intent_modals", "obligation_modals", "possibility_modals",
-               "speech_verbs", "quote_verbs")  # fmt: skip
+_WORD_LISTS = (
+    "condition_marks",
+    "light_verbs",
+    "intent_verbs",
+    "intent_adjectives",
+    "threat_verbs",
+    "refusal_verbs",
+    "negating_verbs",
+    "appeal_verbs",
+    "demand_verbs",
+    "demand_nouns",
+    "intent_modals",
+    "obligation_modals",
+    "possibility_modals",
+    "speech_verbs",
+    "quote_verbs",
+)
 _CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_codes", "appeal_codes")
 
 
@@ -100,8 +113,9 @@ def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None
         values[key] = {
             str(word).lower(): str(code)
             for table in (data.get(key, {}), extra.get(key, {}))
-            for code, words in table.items() for word in words
-        }  # fmt: skip
+            for code, words in table.items()
+            for word in words
+        }
     return Semantics(**values)
 
 
@@ -230,10 +244,14 @@ def load_lexicon(
     discards = dictionaries.discards if dictionaries else ()
     phoenix_verbs, phoenix_discards = _phoenix() if phoenix else (None, ())
     return build_lexicon(
-        entries, confidence=_calibration(), semantics=semantics, user_verbs=user_verbs,
-        phoenix_verbs=phoenix_verbs, discards=discards + phoenix_discards,
+        entries,
+        confidence=_calibration(),
+        semantics=semantics,
+        user_verbs=user_verbs,
+        phoenix_verbs=phoenix_verbs,
+        discards=discards + phoenix_discards,
         negations=dict(dictionaries.negations) if dictionaries else None,
-    )  # fmt: skip
+    )
 
 
 @cache

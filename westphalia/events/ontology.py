@@ -53,7 +53,8 @@ def quad_class(code: str) -> int:
 
 def described(event: Event) -> Event:
     """The event with its code's Goldstein weight, QuadClass and PLOVER type (None for a code
-    the ontology lacks, as a user dictionary's own codes may be)."""
+    the ontology lacks, as a user dictionary's own codes may be); the coder describes every
+    event it makes."""
     known = ontology().get(event.code)
     return replace(
         event,

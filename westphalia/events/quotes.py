@@ -53,9 +53,14 @@ def _inside_direct(span: Span, direct: list[Span], starts: list[int]) -> bool:
 
 def _quote(parse: Parse, span: Span, sent: int, speaker: Mention | None, *, direct: bool) -> Quote:
     return Quote(
-        parse.article_id, sent, span, speaker.actor_code if speaker else None,
-        speaker.span if speaker else None, direct, span.of(parse.text),
-    )  # fmt: skip
+        parse.article_id,
+        sent,
+        span,
+        speaker.actor_code if speaker else None,
+        speaker.span if speaker else None,
+        direct,
+        span.of(parse.text),
+    )
 
 
 def _sentence_at(parse: Parse, offset: int) -> int:
@@ -127,8 +132,14 @@ class _Tree:
         for verb in self.speech.get(sent, []):
             found = self.subject_mention(verb)
             if found is None:
-                near = [m for m in self.by_sentence.get(sent, []) if (
-                    0 <= verb.start - m.span.end <= _ATTRIBUTION_GAP or 0 <= m.span.start - verb.end <= 2)]  # fmt: skip
+                near = [
+                    m
+                    for m in self.by_sentence.get(sent, [])
+                    if (
+                        0 <= verb.start - m.span.end <= _ATTRIBUTION_GAP
+                        or 0 <= m.span.start - verb.end <= 2
+                    )
+                ]
                 found = min(near, key=lambda m: abs(verb.start - m.span.end), default=None)
             if found is not None:
                 return found

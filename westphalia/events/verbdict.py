@@ -25,9 +25,26 @@ NULL_CODE = "---"
 _PHRASE_HEADS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 _PHRASE_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "nummod", "quantmod"})
 _CLAUSE_DEPS = frozenset(
-    {"ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "csubj", "punct", "cc",
-     "mark", "aux", "auxpass", "neg", "nsubj", "nsubjpass", "expl"}
-)  # fmt: skip
+    {
+        "ccomp",
+        "xcomp",
+        "advcl",
+        "conj",
+        "parataxis",
+        "relcl",
+        "acl",
+        "csubj",
+        "punct",
+        "cc",
+        "mark",
+        "aux",
+        "auxpass",
+        "neg",
+        "nsubj",
+        "nsubjpass",
+        "expl",
+    }
+)
 # Other words allowed inside one {A B C} phrase, never right before its head (last) word. From
 # the PETRARCH validation suites: {NEW &TIETYPES RELATIONS} takes "new global economic
 # relations" but not "new global economic trade relations", {&TIETYPES MEMOS} not "cultural
@@ -179,10 +196,18 @@ class VerbIndex:
         if best is None:
             return DictMatch(entry.code, entry.lemma, entry.reverse, None, 0, None, None, covered)
         _, compiled, hit = best
-        return DictMatch(compiled.pattern.code, entry.lemma, compiled.pattern.reverse,
-                         compiled.pattern, len(hit.words), hit.obj, hit.target_from,
-                         tuple(sorted({*covered, *hit.words})), hit.source_from,
-                         hit.target_before)  # fmt: skip
+        return DictMatch(
+            compiled.pattern.code,
+            entry.lemma,
+            compiled.pattern.reverse,
+            compiled.pattern,
+            len(hit.words),
+            hit.obj,
+            hit.target_from,
+            tuple(sorted({*covered, *hit.words})),
+            hit.source_from,
+            hit.target_before,
+        )
 
 
 def _size(compiled: _Compiled) -> int:
@@ -218,8 +243,14 @@ def _form_tokens(
             return None
         covered.append(i)
     for word in words[at + 1 :]:  # particles: children after the verb, or the next tokens
-        kid = next((c for c in children.get(token.i, []) if c.i > token.i and c.text.lower() == word
-                    and c.i not in covered), None)  # fmt: skip
+        kid = next(
+            (
+                c
+                for c in children.get(token.i, [])
+                if c.i > token.i and c.text.lower() == word and c.i not in covered
+            ),
+            None,
+        )
         if kid is None:
             return None
         covered.append(kid.i)
@@ -229,8 +260,11 @@ def _form_tokens(
 def _region(verb: Token, children: dict[int, list[Token]], *, exclude: set[int]) -> list[Token]:
     """The verb's own phrase after it: its subtree to the right, without embedded clauses but
     with the verb of an open clause (xcomp)."""
-    out: list[Token] = [c for c in children.get(verb.i, []) if c.i > verb.i and c.dep in _XHEAD
-                        and c.i not in exclude]  # fmt: skip
+    out: list[Token] = [
+        c
+        for c in children.get(verb.i, [])
+        if c.i > verb.i and c.dep in _XHEAD and c.i not in exclude
+    ]
     stack = [c for c in children.get(verb.i, []) if c.i > verb.i and c.dep not in _CLAUSE_DEPS]
     while stack:
         token = stack.pop()
@@ -286,8 +320,13 @@ def _match_pattern(
     post = _sequence(compiled.after, region, children) if pre is not None else None
     if pre is None or post is None:
         return None
-    return _Slots(pre.words + post.words, post.obj, post.target_from, post.source_from,
-                  target_before=pre.target_slot)  # fmt: skip
+    return _Slots(
+        pre.words + post.words,
+        post.obj,
+        post.target_from,
+        post.source_from,
+        target_before=pre.target_slot,
+    )
 
 
 def _sequence(
@@ -386,8 +425,14 @@ def _phrase(positions: tuple[_Words, ...], tokens: list[Token], k: int) -> tuple
     matched, last, skipped = [tokens[k].i], k, 0
     for n, options in enumerate(positions[1:], 2):
         room = 0 if n == len(positions) else _PHRASE_SKIP - skipped
-        nxt = next((j for j in range(last + 1, min(last + 2 + room, len(tokens)))
-                    if _is(tokens[j], options)), None)  # fmt: skip
+        nxt = next(
+            (
+                j
+                for j in range(last + 1, min(last + 2 + room, len(tokens)))
+                if _is(tokens[j], options)
+            ),
+            None,
+        )
         if nxt is None:
             return [], k
         matched.append(tokens[nxt].i)
@@ -413,8 +458,14 @@ def _prep_object(
     matched: list[int] = []
     pos = 0
     for options in positions:
-        j = next((j for j in range(pos, len(inside)) if _is(inside[j], options)
-                  or inside[j].dep not in _FUNCTION_DEPS), None)  # fmt: skip
+        j = next(
+            (
+                j
+                for j in range(pos, len(inside))
+                if _is(inside[j], options) or inside[j].dep not in _FUNCTION_DEPS
+            ),
+            None,
+        )
         if j is None or not _is(inside[j], options):
             return None  # words of (P A B) follow each other ("for asylum", not "for new asylum")
         matched.append(inside[j].i)

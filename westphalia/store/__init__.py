@@ -169,11 +169,13 @@ class Store:
 
     def known_occurrences(self, articles: Sequence[Article]) -> set[tuple[str, str, str]]:
         """The (article id, source, locator) triples among `articles` already stored."""
-        keys = pa.table({
-            "article_id": [a.id for a in articles],
-            "source": [a.source for a in articles],
-            "locator": [a.locator for a in articles],
-        })  # fmt: skip
+        keys = pa.table(
+            {
+                "article_id": [a.id for a in articles],
+                "source": [a.source for a in articles],
+                "locator": [a.locator for a in articles],
+            }
+        )
         with self._registered("_keys", keys):
             rows = self.con.execute(
                 "SELECT s.article_id, s.source, s.locator FROM article_sources s "

@@ -58,9 +58,12 @@ def create_app(store_path: Path, *, hosts: Iterable[str] = ()) -> FastAPI:
     host names in LOCAL_HOSTS and `hosts` (the address it is bound to, and any other names)."""
     store = open_existing(store_path)
     app = FastAPI(
-        title="westphalia", version=__version__, docs_url=None, redoc_url=None,
+        title="westphalia",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
         description="Read-only API over a westphalia event store: events, dyads, the alignment network.",
-    )  # fmt: skip
+    )
 
     app.state.con, app.state.store_path = store.con, store_path
     _errors(app)
@@ -182,18 +185,31 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/api/events", tags=["events"])
     def events(
-        s: Db, actor: Code = None, source: Code = None, target: Code = None,
+        s: Db,
+        actor: Code = None,
+        source: Code = None,
+        target: Code = None,
         code: Annotated[str | None, Query(pattern=r"^\d{2,4}$")] = None,
         root: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
-        domain: str | None = None, start: Day = None, end: Day = None,
+        domain: str | None = None,
+        start: Day = None,
+        end: Day = None,
         q: Annotated[str | None, Query(description="Words in the evidence sentence")] = None,
-        limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 200, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    ) -> dict[str, Any]:  # fmt: skip
+        limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 200,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> dict[str, Any]:
         """Events by actor (either side), source, target, CAMEO code or root, domain and date."""
         where = queries.EventFilter(
-            actor=actor, source=source, target=target, code=code, root=root, domain=domain,
-            start=start, end=end, words=q,
-        )  # fmt: skip
+            actor=actor,
+            source=source,
+            target=target,
+            code=code,
+            root=root,
+            domain=domain,
+            start=start,
+            end=end,
+            words=q,
+        )
         rows = [e.as_dict() for e in queries.events(s, where, limit=limit, offset=offset)]
         return {"events": jsonable_encoder(rows), "limit": limit, "offset": offset}
 

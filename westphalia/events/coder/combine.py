@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...actors.gazetteer import country_of
 from ...model import Mention
 from ...parse import Token
 from ..lexicon import Pattern
@@ -65,7 +66,7 @@ def _accused(hit: _Hit, reported: dict[int, tuple[Token, list[Mention]]], actors
 
 
 def _same_side(mention: Mention, others: list[Mention]) -> bool:
-    return any(mention.actor_code[:3] == o.actor_code[:3] for o in others)
+    return any(country_of(mention.actor_code) == country_of(o.actor_code) for o in others)
 
 
 def _protest_demands(hits: list[_Hit], actors: _Actors) -> list[_Hit]:

@@ -13,6 +13,7 @@ from ...parse import Parse, Token
 from ..dates import PUBLICATION, UNKNOWN, resolve_date
 from ..lexicon import Semantics
 from ..locations import event_location
+from ..ontology import described
 from .view import _CLAUSE_DEPTH, _Hit, _known_country, _path_up
 
 
@@ -62,7 +63,7 @@ def _events(
             location=location,
             place=place,
         )
-        events.append(event)
+        events.append(described(event))  # Goldstein, QuadClass, PLOVER of its code
     return events
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ...actors import OWNER_PREPS
+from ...actors.gazetteer import UNKNOWN_COUNTRY, country_of
 from ...model import Mention
 from ...parse import Parse, Token
 from ..lexicon import Lexicon, Pattern
@@ -133,7 +134,7 @@ def _with_sector(owners: list[Mention], groups: list[Mention]) -> list[Mention]:
 
 
 def _known_country(mention: Mention) -> bool:
-    return not mention.actor_code.startswith("---")
+    return country_of(mention.actor_code) != UNKNOWN_COUNTRY
 
 
 def _subject_tokens(verb: Token, actors: _Actors) -> list[Token]:
