@@ -210,8 +210,9 @@ class Gazetteer:
 
     def actor(self, code: str) -> Actor:
         """The Actor record for a CAMEO-style code."""
-        orgs = [o for o in self.organisations if o["code"] == code]
-        if len(orgs) == 1 and code[:3] in ("IGO", "NGO"):
+        international = code[:3] in ("IGO", "NGO")  # only these are looked up among the orgs
+        orgs = [o for o in self.organisations if o["code"] == code] if international else []
+        if len(orgs) == 1:
             org = orgs[0]
             return Actor(
                 code,
