@@ -6,7 +6,7 @@ import pycountry
 import pytest
 
 from westphalia.actors import load_gazetteer, split_code
-from westphalia.actors.gazetteer import SECTORS, _valid_code
+from westphalia.actors.gazetteer import SECTORS, PhraseKey, _valid_code
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,28 @@ def test_every_ethnonym_is_an_adjective_or_demonym_of_its_country(gaz) -> None:
         if word not in (*e.get("adjectives", ()), *e.get("demonyms", ()))
     ]
     assert stray == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        PhraseKey("c", code="PAK", via="name"),
+        PhraseKey("c", code="RUS", via="seat", sector="GOV"),
+        PhraseKey("c", code="LBY", via="place"),
+        PhraseKey("o", index=12),
+        PhraseKey("t", sector="GOV"),
+        PhraseKey("g", sector="NGO~", layer="d"),
+        PhraseKey("pair"),
+        PhraseKey("u", index=0),
+        PhraseKey("p", index=7),
+        PhraseKey("x"),
+    ],
+)
+def test_a_phrase_key_reads_back_as_it_was_written(key: PhraseKey) -> None:
+    assert PhraseKey.parse(str(key)) == key
+
+
+def test_every_bundled_phrase_key_reads_back(gaz) -> None:
+    keys = {p.key for p in gaz.phrases()}
+    assert all(str(PhraseKey.parse(k)) == k for k in keys)
+    assert {"c:RUS:seat:GOV", "pair"} <= keys

@@ -2,7 +2,7 @@
 
 Everything here is plain data loaded from the YAML files in `actors/data/` (and the user's
 dictionary); `phrases()` turns it into patterns for the phrase matchers that parse.py runs.
-Match keys say what a phrase stands for:
+Match keys (`PhraseKey`, written and read back in one place) say what a phrase stands for:
 
     c:PAK:name | c:PAK:adj | c:PAK:demonym | c:PAK:capital | c:PAK:seat:MIL
     o:N                            organisation or named group N (several may share a code)
@@ -244,6 +244,41 @@ def split_code(code: str) -> tuple[str, tuple[str, ...]]:
     return code[:3], tuple(rest[i : i + 3] for i in range(0, len(rest), 3))
 
 
+@dataclass(frozen=True, slots=True)
+class PhraseKey:
+    """What a phrase stands for (see the module docstring). The phrase matchers report it back
+    as the string `str(key)`; `PhraseKey.parse` reads it: the one place both forms are made."""
+
+    kind: str  # c, o, t, g, pair, u, p, d, x
+    code: str = ""  # c: the country's alpha-3 code
+    via: str = ""  # c: name | adj | demonym | capital | seat | place
+    sector: str = ""  # c (a seat), t, g: the sector ("MIL", "NGO~" for a prefix agent)
+    index: int = -1  # o, u, p: the entry's position in its table
+    layer: str = ""  # t, g: "d" or "u" for a role word of a higher layer
+
+    def __str__(self) -> str:
+        if self.kind == "c":
+            parts = [self.code, self.via, *([self.sector] if self.sector else [])]
+        elif self.kind in ("o", "u", "p"):
+            parts = [str(self.index)]
+        elif self.kind in ("t", "g"):
+            parts = [self.sector, *([self.layer] if self.layer else [])]
+        else:
+            parts = []
+        return ":".join([self.kind, *parts])
+
+    @classmethod
+    def parse(cls, text: str) -> PhraseKey:
+        kind, *parts = text.split(":")
+        if kind == "c":
+            return cls(kind, code=parts[0], via=parts[1], sector=parts[2] if len(parts) > 2 else "")
+        if kind in ("o", "u", "p"):
+            return cls(kind, index=int(parts[0]))
+        if kind in ("t", "g"):
+            return cls(kind, sector=parts[0], layer=parts[1] if len(parts) > 1 else "")
+        return cls(kind)
+
+
 def _case_variants(text: str) -> Iterator[str]:
     yield text
     if len(text) > 4 and text.upper() != text:
@@ -262,38 +297,39 @@ def _phrases(g: Gazetteer) -> Iterator[Phrase]:
             values = [entry[kind]] if kind == "name" else entry.get(kind, [])
             for value in values:
                 for text in _case_variants(str(value)):
-                    yield Phrase(f"c:{code}:{key}", text, case_sensitive=True)
+                    key_text = str(PhraseKey("c", code=code, via=key))
+                    yield Phrase(key_text, text, case_sensitive=True)
         for seat in entry.get("seats", []):
             for text in _seat_texts(seat["name"]):
-                yield Phrase(
-                    f"c:{code}:seat:{seat.get('sector', 'GOV')}", text, case_sensitive=True
-                )
+                seat_key = PhraseKey("c", code=code, via="seat", sector=seat.get("sector", "GOV"))
+                yield Phrase(str(seat_key), text, case_sensitive=True)
     for index, org in enumerate(g.organisations):
         exact = bool(org.get("case_sensitive"))
         for text in [org["name"], *org.get("aliases", [])]:
-            yield Phrase(f"o:{index}", text, case_sensitive=exact or _is_acronym(text))
+            key_text = str(PhraseKey("o", index=index))
+            yield Phrase(key_text, text, case_sensitive=exact or _is_acronym(text))
     for table, prefix in ((g.titles, "t"), (g.groups, "g")):
         for term, sector in table.items():
             exact = _is_acronym(term)
             layer = g.role_layers.get(term)
-            key = f"{prefix}:{sector}:{layer}" if layer else f"{prefix}:{sector}"
+            key = str(PhraseKey(prefix, sector=sector, layer=layer or ""))
             yield Phrase(key, term, case_sensitive=exact)
             plural = term + "s"
             regular = not exact and not term.endswith("s") and plural not in g.groups
             if prefix == "t" and regular and plural not in table:
                 yield Phrase(key, plural, case_sensitive=False)  # "ministers"
     for term in g.pair_nouns:
-        yield Phrase("pair", term)
+        yield Phrase(str(PhraseKey("pair")), term)
     for prefix, entries in (("u", g.user), ("p", g.people)):
         for index, entry in enumerate(entries):
             for text in (entry.name, *entry.aliases):
-                yield Phrase(f"{prefix}:{index}", text, case_sensitive=True)
+                yield Phrase(str(PhraseKey(prefix, index=index)), text, case_sensitive=True)
     for code, names in g.places.items():
         for name in names:  # any case; the resolver wants capitals (see resolve._proper)
-            yield Phrase(f"c:{code}:place", name)
+            yield Phrase(str(PhraseKey("c", code=code, via="place")), name)
     for prefix, layer in (("d", g.dictionary), ("x", g.phoenix)):
         for text in layer.phrases():
-            yield Phrase(prefix, text)
+            yield Phrase(str(PhraseKey(prefix)), text)
 
 
 def _seat_texts(name: str) -> Iterator[str]:

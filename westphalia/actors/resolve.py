@@ -28,7 +28,7 @@ from datetime import date
 from ..model import Mention
 from ..parse import Parse, Token
 from .coref import Persons, two_sides
-from .gazetteer import UNKNOWN_COUNTRY, Gazetteer, country_of
+from .gazetteer import UNKNOWN_COUNTRY, Gazetteer, PhraseKey, country_of
 from .groups import combine, find_groups, group_countries, head_token, title_sector, titled
 from .units import Unit, find_units, tokens_text
 
@@ -71,7 +71,7 @@ class _Resolver:
         self.mentions: list[Mention] = []
         self.persons = Persons(parse)  # for a person's later mentions
         self.countries = Counter(
-            m.key.split(":")[1] for m in parse.matches if m.key.startswith("c:")
+            key.code for m in parse.matches if (key := PhraseKey.parse(m.key)).kind == "c"
         )  # document focus, for persons known only by title and name
 
     def resolve(self, group: list[Unit]) -> None:

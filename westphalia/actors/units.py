@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from ..parse import Parse
-from .gazetteer import ELITE, UNKNOWN_COUNTRY, DatedActor, Gazetteer, former_code
+from .gazetteer import ELITE, UNKNOWN_COUNTRY, DatedActor, Gazetteer, PhraseKey, former_code
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _CLITICS = frozenset({"'s", "\u2019s", "'", "\u2019"})  # possessive endings the NER may include
@@ -163,18 +163,18 @@ def _inside_longer_person(start: int, end: int, person_ents: Iterable, parse: Pa
 
 
 def _unit_from_key(
-    key: str, start: int, end: int, g: Gazetteer, published: date | None, parse: Parse
+    text: str, start: int, end: int, g: Gazetteer, published: date | None, parse: Parse
 ) -> Unit | None:
-    kind, _, rest = key.partition(":")
+    key = PhraseKey.parse(text)
+    kind = key.kind
     if kind == "c":
-        return _country_unit(rest, start, end, g, published, parse)
+        return _country_unit(key, start, end, g, published, parse)
     if kind == "o":
-        org = g.organisations[int(rest)]
+        org = g.organisations[key.index]
         return Unit("org", start, end, org["code"], via="organisation", name=org["name"], rank=2)
-    if kind in ("t", "g"):
-        sector, _, layer = rest.partition(":")  # "NGO~:d": an agent of a dictionaries directory
+    if kind in ("t", "g"):  # layer "d": an agent of a dictionaries directory ("NGO~:d")
         role = "title" if kind == "t" else "group"
-        return Unit(role, start, end, sector=sector, via="role", rank=_RANK.get(layer, 4))
+        return Unit(role, start, end, sector=key.sector, via="role", rank=_RANK.get(key.layer, 4))
     if kind == "pair":
         return Unit("pair", start, end, via="pair")
     if kind in ("d", "x"):
@@ -187,7 +187,7 @@ def _unit_from_key(
             if (code := actor.code_on(published)) and code != UNKNOWN_COUNTRY
         ]
         return min(units, key=lambda u: u.former, default=None)
-    entry = (g.user if kind == "u" else g.people)[int(rest)]
+    entry = (g.user if kind == "u" else g.people)[key.index]
     if kind == "u":
         if not entry.valid_on(published):
             return None
@@ -205,12 +205,11 @@ def _unit_from_key(
 
 
 def _country_unit(
-    rest: str, start: int, end: int, g: Gazetteer, published: date | None, parse: Parse
+    key: PhraseKey, start: int, end: int, g: Gazetteer, published: date | None, parse: Parse
 ) -> Unit | None:
-    """A country word ("c:" key: code, how it names the country, and a sector), or a city or
+    """A country word (its code, how it names the country, and a seat's sector), or a city or
     state in a country ("place"), which must be written as a proper name."""
-    code, _, via = rest.partition(":")
-    via, _, sector = via.partition(":")
+    code, via = key.code, key.via
     if via == "capital" and not _seated(g.countries.get(code, {}), published):
         via = "place"  # "Juba" before South Sudan was a state: a city, no metonym
     if via == "place":
@@ -218,7 +217,7 @@ def _country_unit(
             return None
         name = g.countries.get(code, {}).get("name", code)
         return Unit("place", start, end, code, via="place", name=name, rank=_RANK["place"])
-    return Unit("country", start, end, code, sector, _VIA[via], g.countries[code]["name"])
+    return Unit("country", start, end, code, key.sector, _VIA[via], g.countries[code]["name"])
 
 
 def _seated(country: dict[str, Any], published: date | None) -> bool:
