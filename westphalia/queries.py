@@ -300,23 +300,20 @@ def events(
     where.check()
     clause, params = where.where()
     sql = event_sql(clause) + f" ORDER BY {EVENT_ORDER} LIMIT ? OFFSET ?"
-    names = ontology()
     rows = store.query(sql, [*params, limit if limit is not None else _ALL, offset])
-    return [
-        EventRow(**row, event=names[row["code"]].name if row["code"] in names else "")
-        for row in rows
-    ]
+    return [_event_row(row) for row in rows]
 
 
 def event(store: Store, event_id: str) -> EventRow | None:
     """One event by id or unique id prefix (None when none or several match)."""
-    clause, params = "starts_with(e.id, ?)", [event_id]
-    rows = store.query(event_sql(clause) + " LIMIT 2", params)
-    if len(rows) != 1:
-        return None
-    names = ontology()
-    row = rows[0]
-    return EventRow(**row, event=names[row["code"]].name if row["code"] in names else "")
+    rows = store.query(event_sql("starts_with(e.id, ?)") + " LIMIT 2", [event_id])
+    return _event_row(rows[0]) if len(rows) == 1 else None
+
+
+def _event_row(row: dict[str, Any]) -> EventRow:
+    """A row of `event_sql` with the CAMEO name of its code ("" for a code CAMEO lacks)."""
+    known = ontology().get(row["code"])
+    return EventRow(**row, event=known.name if known else "")
 
 
 # --- the rest ----------------------------------------------------------------------------------
