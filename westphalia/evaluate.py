@@ -136,11 +136,6 @@ def scored(record: dict[str, Any]) -> bool:
     return record.get("expected") is not None and not record.get("expect_error")
 
 
-def country(code: str) -> str:
-    """Country-level part of an actor code: "RUSGOV" -> "RUS", "IGOIAEA" -> "IGO"."""
-    return country_of(code)
-
-
 def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScores]:
     """Code every gold record on its own and score events and actors against it."""
     gazetteer, lexicon = load_knowledge(settings)
@@ -174,7 +169,7 @@ def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScore
         )
         _score_record(scores, record, found, types)
         _score_actors(
-            actor_scores, record, {country(m.actor_code) for m in mentions} - {UNKNOWN_COUNTRY}
+            actor_scores, record, {country_of(m.actor_code) for m in mentions} - {UNKNOWN_COUNTRY}
         )
     return scores, actor_scores
 
@@ -192,8 +187,8 @@ def _score_record(
     ours_full = {(s, t, _plover(c, types)) for s, t, c in found}
     scores.score("triples, full actor codes, PLOVER type").add(gold_full, ours_full)
     scores.score("triples, country level, PLOVER type").add(
-        {(country(s), country(t), c) for s, t, c in gold_full},
-        {(country(s), country(t), c) for s, t, c in ours_full},
+        {(country_of(s), country_of(t), c) for s, t, c in gold_full},
+        {(country_of(s), country_of(t), c) for s, t, c in ours_full},
     )
     scores.score("PLOVER type only").add(
         {e["code"] for e in expected}, {c for _, _, c in ours_full}
@@ -201,13 +196,14 @@ def _score_record(
     if expected and all(e.get("cameo_code") for e in expected):
         scores.cameo_records += 1
         gold_root = {
-            (country(e["source"]), country(e["target"]), e["cameo_code"][:2]) for e in expected
+            (country_of(e["source"]), country_of(e["target"]), e["cameo_code"][:2])
+            for e in expected
         }
         scores.score("triples, full actor codes, CAMEO code").add(
             {(x["source"], x["target"], x["cameo_code"]) for x in expected}, set(found)
         )
         scores.score("triples, country level, CAMEO root").add(
-            gold_root, {(country(s), country(t), c[:2]) for s, t, c in found}
+            gold_root, {(country_of(s), country_of(t), c[:2]) for s, t, c in found}
         )
         scores.score("CAMEO code only").add(
             {e["cameo_code"] for e in expected}, {c for _, _, c in found}
@@ -230,12 +226,12 @@ def _normalized(expected: dict[str, Any], types: dict) -> dict[str, Any]:
 
 def _score_rules(scores: EventScores, record: dict[str, Any], events: list, types: dict) -> None:
     expected = [_normalized(x, types) for x in record["expected"]]
-    gold = {(country(e["source"]), country(e["target"]), e["code"]) for e in expected}
+    gold = {(country_of(e["source"]), country_of(e["target"]), e["code"]) for e in expected}
     for event in events:
         tally = scores.by_rule.setdefault(rule_of(event.pattern), [0, 0])
         tally[0] += (
-            country(event.source),
-            country(event.target),
+            country_of(event.source),
+            country_of(event.target),
             _plover(event.code, types),
         ) in gold
         tally[1] += 1
@@ -247,7 +243,7 @@ def rule_of(pattern: str) -> str:
 
 
 def _score_actors(scores: ActorScores, record: dict[str, Any], found: set[str]) -> None:
-    expected = {country(c) for e in record["expected"] for c in (e["source"], e["target"]) if c}
+    expected = {country_of(c) for e in record["expected"] for c in (e["source"], e["target"]) if c}
     scores.records += 1
     scores.expected += len(expected)
     scores.found += len(found)
