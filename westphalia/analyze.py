@@ -240,10 +240,9 @@ def _quotes(
     dyad = EventFilter(dyad=(a, b), start=start, end=end)
     seen: set[tuple[str, str]] = set()
     out = []
-    for quote in queries.quotes(store, in_stories_of=dyad):
-        speaker = quote.speaker or ""
-        key = (speaker, " ".join((quote.text or "").split()).lower())
-        if (speaker.startswith(a) or speaker.startswith(b)) and key not in seen:
+    for quote in queries.quotes(store, speakers=(a, b), in_stories_of=dyad):
+        key = (quote.speaker or "", " ".join((quote.text or "").split()).lower())
+        if key not in seen:
             seen.add(key)
             out.append(quote.as_dict())
     return out

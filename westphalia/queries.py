@@ -399,17 +399,17 @@ def mentions(store: Store, article_id: str) -> list[MentionRow]:
 def quotes(
     store: Store,
     *,
-    speaker: str | None = None,
+    speakers: tuple[str, ...] = (),
     story: str | None = None,
     in_stories_of: EventFilter | None = None,
 ) -> list[QuoteRow]:
-    """Quotes, oldest first: by a speaker code prefix, in a story, and/or in the stories where
-    the events `in_stories_of` selects are."""
-    where = [
-        "(CAST(? AS VARCHAR) IS NULL OR starts_with(q.speaker_code, ?))",
-        "(CAST(? AS VARCHAR) IS NULL OR starts_with(ar.story_id, ?))",
-    ]
-    params: list[Any] = [speaker, speaker, story, story]
+    """Quotes, oldest first: by any of the speaker code prefixes `speakers`, in a story, and/or
+    in the stories where the events `in_stories_of` selects are."""
+    where = ["(CAST(? AS VARCHAR) IS NULL OR starts_with(ar.story_id, ?))"]
+    params: list[Any] = [story, story]
+    if speakers:
+        where.append("(" + " OR ".join(["starts_with(q.speaker_code, ?)"] * len(speakers)) + ")")
+        params += speakers
     if in_stories_of is not None:
         clause, more = in_stories_of.where()
         where.append(

@@ -103,7 +103,7 @@ class Relations:
 
     def quotes(self, *, speaker: str | None = None, story: str | None = None) -> pd.DataFrame:
         """Quotes with speaker code (prefix filter), text, sentence, article, story and date."""
-        rows = queries.quotes(self.store, speaker=speaker, story=story)
+        rows = queries.quotes(self.store, speakers=(speaker,) if speaker else (), story=story)
         return _frame(rows, QuoteRow.columns())
 
     def report(
