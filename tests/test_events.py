@@ -506,3 +506,36 @@ def test_a_preposition_the_parser_left_without_object_takes_the_noun_after_it() 
 def test_must_be_ready_to_is_the_speakers_demand(parser, text, expected) -> None:
     lexicon = build_lexicon([*LEXICON_ENTRIES, {"code": "0874", "verbs": ["withdraw"]}])
     assert expected in code(parser, text, lexicon=lexicon)
+
+
+ANTI_LEX = build_lexicon(
+    [
+        *LEXICON_ENTRIES,
+        {"code": "141", "verbs": ["stage"], "objects": ["rally"], "nouns": ["rally"]},
+        {"code": "1121", "verbs": ["abandon"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the protest is against the country its "anti-" names, not by it
+        ("Pakistani students held an anti-Russian rally.", [("PAK", "RUS", "141")]),
+        ("The anti-Russian rally by Pakistani students ended.", [("PAK", "RUS", "141")]),
+        # a stray space after the prefix ("anti- Russian") leaves the parse broken, not the event
+        ("Pakistan abandoned an anti- Russian campaign.", [("PAK", "RUS", "1121")]),
+    ],
+)
+def test_an_anti_prefix_names_the_target(parser, text: str, expected: list) -> None:
+    assert code(parser, text, lexicon=ANTI_LEX) == expected
+
+
+def test_anti_protesters_are_not_the_country_they_oppose(parser) -> None:
+    found = code(parser, "Anti-Russian protesters attacked Pakistani troops.", lexicon=ANTI_LEX)
+    assert all(source != "RUS" for source, _, _ in found)
+
+
+def test_a_raised_passive_subject_is_the_doer_of_the_clause(parser) -> None:
+    # "X was seen/forced/reported to V": X does V
+    assert code(parser, "Pakistan was forced to visit Russia.") == [("PAK", "RUS", "042")]

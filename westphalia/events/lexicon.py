@@ -55,6 +55,7 @@ _WORD_LISTS = (
     "possibility_modals",
     "speech_verbs",
     "quote_verbs",
+    "opposing_prefixes",
 )
 _CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_codes", "appeal_codes")
 
@@ -86,6 +87,7 @@ class Semantics:
     accusation_codes: dict[str, str]  # word -> 112x (what the accusation is of)
     change_kinds: dict[str, str]  # word -> last digit of 104x/14xy (the change demanded)
     demand_nouns: frozenset[str]
+    opposing_prefixes: frozenset[str]  # "anti-X": X is what the phrase is against
 
     def lookup(self, table: str, code: str, default: str) -> str:
         """The most specific entry of a code table for `code`: the code itself, then its

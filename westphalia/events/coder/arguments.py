@@ -49,6 +49,10 @@ def _targets(
     for d in [obj] if obj is not None else actors.kids(verb, "dobj"):
         # "condemned an attack by X in Y": the doer of the deed the object names
         _add_pobjs(found, actors.kids(d, "prep"), lambda p: p.text.lower() == "by", actors)
+    if not found:  # "abandoned an anti-American rally", "broke into an anti-X parade": X
+        phrases = [obj] if obj is not None else actors.kids(verb, "dobj")
+        phrases += [o for p in actors.kids(verb, "prep") for o in actors.kids(p, "pobj")]
+        found += [m for d in phrases for m in actors.opposed(d) if m not in found]
     for d in objects + _counted_objects(verb, actors) if not found else []:
         # an object of unknown country ("released prisoners to X") does not stop the search
         found += [m for m in actors.of(d) if m not in found and _known_country(m)]

@@ -75,7 +75,15 @@ def _verb_actors(
         if verb.dep in ("xcomp", "conj", "advcl") and not _subject_tokens(verb, actors)
         else verb
     )
-    sources = [m for s in _subject_tokens(subject_verb, actors) for m in actors.of(s)]
+    # "anti-war protesters marched": an opposed actor is not among the doers
+    subjects = _subject_tokens(subject_verb, actors)
+    if not subjects and subject_verb is governor and verb.dep == "xcomp":
+        # "X was seen to break into ...", "X was forced to withdraw": the raised subject
+        subjects = actors.kids(governor, "nsubjpass")
+    sources = []
+    for subject in subjects:
+        against = actors.opposed(subject)
+        sources += [m for m in actors.of(subject) if m not in against]
     passive_target = [m for s in actors.kids(verb, "nsubjpass") for m in actors.of(s)]
     # A passive's doer is its by-agent only ("a curfew was declared in X, after Y left": not Y)
     by = [o for a in actors.kids(verb, "agent") for o in actors.kids(a, "pobj")]
@@ -91,7 +99,8 @@ def _verb_actors(
     if trigger is not None:  # a noun's own prepositions ("talks with X") and not its modifiers
         # "Russian talks": the noun's own modifiers, not its "in X"
         words = [obj, *actors.kids(obj, *_MODIFIER_DEPS)] if obj is not None else []
-        noun_actors = [m for t in words for m in actors.at.get(t.i, [])]
+        opposed = actors.opposed(obj) if obj is not None else []  # "an anti-X rally": X
+        noun_actors = [m for t in words for m in actors.at.get(t.i, []) if m not in opposed]
         targets = [m for m in targets if m not in noun_actors]
     if not targets and len(sources) > 1 and _shared_object(verb, actors):
         targets = list(sources)  # "A and B postponed their meeting": each towards the other
@@ -127,12 +136,14 @@ def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:
             return _verb_actors(head, _Match(pattern, noun), actors, trigger=(start, noun.i + 1))
         if noun.dep in ("dobj",) and head.pos == "VERB":
             return None  # "condemned the attack": the noun is what another event is about
-        sources = _noun_sources(noun, actors)
+        opposed = actors.opposed(noun)  # "the anti-American rally": against the US, not by it
+        sources = [m for m in _noun_sources(noun, actors) if m not in opposed]
+        targets = _noun_targets(noun, pattern, actors)
         return _Hit(
             pattern,
             (start, noun.i + 1),
             tuple(sources),
-            tuple(_noun_targets(noun, pattern, actors)),
+            tuple(targets + [m for m in opposed if m not in targets]),
             "noun",
         )
     return None

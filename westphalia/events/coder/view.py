@@ -25,6 +25,10 @@ _SPEAKER_PRONOUNS = frozenset({"it", "they", "we"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
 _CLAUSE_DEPTH = 12  # dependency paths inside one reported clause are short
+# How deep an opposing prefix is looked for: "efforts to stop an anti- X parade" hangs X three
+# links below "efforts" (efforts -> stop -> parade -> X)
+_OPPOSED_DEPTH = 4
+_OPPOSED_DEPS = (*_MODIFIER_DEPS, "relcl", "acl", "dobj")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,39 @@ class _Actors:
         if clause.dep != "ccomp" or self.lemma(speech) not in self.sem.speech_verbs:
             return []
         return [m for s in self.kids(speech, "nsubj") for m in self.at.get(s.i, [])]
+
+    def opposed(self, token: Token) -> list[Mention]:
+        """The mentions an opposing prefix marks inside the phrase headed by `token`: "an
+        anti-American rally" is against the US ("anti", "-", "American"), and so is "an anti-
+        American rally" however the parser hangs the stray "anti-"."""
+        found: list[Mention] = []
+        frontier, seen = [token], {token.i}
+        for _ in range(_OPPOSED_DEPTH):
+            for t in frontier:
+                # the named word after the prefix, or the prefix itself when the parser has made
+                # "anti-" the phrase's head and hung the name elsewhere
+                named = t if self._after_opposing_prefix(t) else self._after_prefix(t)
+                if named is not None:
+                    found += [m for m in self.at.get(named.i, []) if m not in found]
+            frontier = [
+                c for t in frontier for c in self.kids(t, *_OPPOSED_DEPS) if c.i not in seen
+            ]
+            seen.update(c.i for c in frontier)
+        return found
+
+    def _after_prefix(self, token: Token) -> Token | None:
+        """The word after a stray opposing prefix ("anti-" then "Gondor")."""
+        text, tokens = token.text.lower(), self.parse.tokens
+        if text.endswith("-") and text.rstrip("-") in self.sem.opposing_prefixes:
+            return tokens[token.i + 1] if token.i + 1 < len(tokens) else None
+        return None
+
+    def _after_opposing_prefix(self, token: Token) -> bool:
+        tokens, prefixes = self.parse.tokens, self.sem.opposing_prefixes
+        before = [t.text.lower() for t in tokens[max(0, token.i - 2) : token.i]]
+        if before and before[-1].rstrip("-") in prefixes and before[-1].endswith("-"):
+            return True
+        return len(before) == 2 and before[1] == "-" and before[0] in prefixes
 
     def kids(self, token: Token, *deps: str) -> list[Token]:
         return [c for c in self.children.get(token.i, []) if c.dep in deps]
