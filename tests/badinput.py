@@ -53,6 +53,7 @@ class NoAnnotator:
 
     def __init__(self, settings: object) -> None:
         self.parser = self
+        self.sentences = self.skipped = 0
 
     def annotate(self, fresh: object, batch: object, *, strict: bool) -> None:
         pass

@@ -287,6 +287,7 @@ def test_a_busy_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
         ("chunk_chars", "2000000"),
         ("max_token_chars", "5"),
         ("batch_chars", "-1"),
+        ("select", "nouns"),
     ],
 )
 def test_parse_guard_settings_are_validated(key: str, value: str) -> None:
@@ -328,3 +329,62 @@ def test_a_document_rejected_at_parse_is_parsed_again_by_the_next_run(
     run([tmp_path], settings=settings, store=store)  # parsed now: not parsed a third time
     assert store.query("SELECT count(*) AS n FROM sentences")[0]["n"] == sentences
     assert store.query("SELECT sum(count) AS n FROM events")[0]["n"] == events
+
+
+SELECTION_TEXT = (
+    "Wheat prices rose 3 pct on Monday.\n\n"
+    "Russian Foreign Minister Sergey Lavrov visited Islamabad. He met the army chief.\n"
+    "Traders stayed cautious. Markets were quiet.\n"
+    '"We are old friends," the envoy told reporters. The meeting lasted an hour.\n'
+    "The two neighbours signed three accords. Shares fell."
+)
+
+
+@pytest.fixture(scope="module")
+def selecting() -> Iterator[Parser]:
+    from fakes import GAZ
+
+    with Parser(ParseSettings(processes=1), GAZ.phrases()) as engine:
+        yield engine
+
+
+def test_only_sentences_that_can_carry_an_event_or_a_quote_are_parsed(selecting) -> None:
+    parse = next(selecting.parse([("a1", SELECTION_TEXT)]))
+    parsed = {s.text for s in parse.sentences if s.index not in parse.skipped}
+    skipped = {s.text for s in parse.sentences if s.index in parse.skipped}
+    assert skipped == {
+        "Wheat prices rose 3 pct on Monday.",
+        "Traders stayed cautious.",
+        "Markets were quiet.",
+        "Shares fell.",
+    }
+    assert parsed == {
+        "Russian Foreign Minister Sergey Lavrov visited Islamabad.",  # names actors
+        "He met the army chief.",  # a pronoun right after a named sentence
+        '"We are old friends," the envoy told reporters.',  # a quote
+        "The meeting lasted an hour.",  # the sentence after a quote (its attribution)
+        "The two neighbours signed three accords.",  # "two" + a plural: coreference's pair
+    }
+    # every sentence is kept with its offsets; only parsed ones have tokens
+    assert [s.index for s in parse.sentences] == list(range(len(parse.sentences)))
+    for s in parse.sentences:
+        assert SELECTION_TEXT[s.span.start : s.span.end] == s.text
+    assert {t.sent for t in parse.tokens} == {s.index for s in parse.sentences} - parse.skipped
+    assert [t.i for t in parse.tokens] == list(range(len(parse.tokens)))
+    for t in parse.tokens:
+        assert SELECTION_TEXT[t.start : t.end] == t.text
+
+
+def test_select_all_parses_every_sentence() -> None:
+    from fakes import GAZ
+
+    with Parser(ParseSettings(processes=1, select="all"), GAZ.phrases()) as engine:
+        parse = next(engine.parse([("a1", SELECTION_TEXT)]))
+    assert parse.skipped == frozenset()
+    assert "Shares" in {t.text for t in parse.tokens}
+
+
+def test_a_text_naming_no_actor_keeps_its_sentences_unparsed(selecting) -> None:
+    parse = next(selecting.parse([("a1", "Wheat prices rose. Shares fell sharply.")]))
+    assert [s.text for s in parse.sentences] == ["Wheat prices rose.", "Shares fell sharply."]
+    assert parse.tokens == () and parse.skipped == {0, 1}

@@ -165,6 +165,13 @@ def _print_summary(summary: pipeline.RunSummary, store_path: Path) -> None:
         highlight=False,
     )
     out.print(f"store: {store_path} ({s.articles_total:,} articles)", highlight=False)
+    if s.sentences:
+        share = s.sentences_skipped / s.sentences
+        out.print(
+            f"parsed {s.sentences - s.sentences_skipped:,} of {s.sentences:,} sentences "
+            f"({share:.0%} skipped: no actor named in them)",
+            highlight=False,
+        )
     if s.rejections:
         shown = s.rejections[:SUMMARY_REJECTIONS]
         _print_rejections(

@@ -104,6 +104,11 @@ class ParseSettings:
     # idle 2-core machine (benchmarks/adversarial.py), so 300 s admits 2.4 MB of the worst text
     # and ~8 MB of prose; a news article takes well under a second.
     time_budget: float = 300.0
+    # Which sentences get the full parse: "actors" parses only those that can carry an event or a
+    # quote (a gazetteer name, role or title matches in them on the tokenizer's output; a quote
+    # or the attribution after one; "both"/"two" + a plural; he/she after a named sentence), the
+    # rest are stored as sentences without tokens; "all" parses every sentence.
+    select: str = "actors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +169,7 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     ),
     "parse.batch_chars": lambda v: None if v > 0 else "must be > 0",
     "parse.time_budget": lambda v: None if v > 0 else "must be > 0",
+    "parse.select": lambda v: None if v in ("actors", "all") else "must be actors or all",
     "actors.user_dictionary": lambda v: None if v.is_file() else "no such file",
     "events.user_patterns": lambda v: None if v.is_file() else "no such file",
     "events.dictionaries": lambda v: None if v.is_dir() else "no such directory",

@@ -28,7 +28,8 @@ import sys
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import IntEnum
 from functools import cache
 from typing import Any
 
@@ -84,6 +85,8 @@ class Parse:
     tokens: tuple[Token, ...]
     entities: tuple[Entity, ...]
     matches: tuple[Match, ...]
+    # Indices of the sentences not parsed (parse.select = "actors"): stored, without tokens
+    skipped: frozenset[int] = frozenset()
 
     def span(self, start: int, end: int) -> Span:
         """Character span of tokens [start, end)."""
@@ -193,6 +196,7 @@ class Parser:
         except OSError as e:
             raise ConfigError("E010", model=settings.model, reason=e) from e
         self._matchers: tuple[Any, Any] | None = None  # built on first use in this process
+        self._sentencizer: Any = None
 
     def _phrase_matchers(self) -> tuple[Any, Any]:
         """The exact and lower-case phrase matchers, built when this process first parses: a
@@ -296,12 +300,25 @@ class Parser:
             yield ("begin", indices)
             for index in indices:
                 started.setdefault(index, now)
-            docs = self.nlp.pipe([p.text for p in batch], batch_size=len(batch))
-            for piece, doc in zip(batch, docs, strict=True):
+            docs = self._docs(batch)
+            for piece in batch:
                 stitcher = partial.setdefault(piece.index, _Stitcher(piece.article_id, piece.whole))
-                stitcher.add(doc, piece.start, self._phrase_matchers(), self.nlp.vocab.strings)
+                stitcher.skip(piece.skipped)
+                if piece.text is not None:
+                    doc = next(docs[piece.entities])
+                    stitcher.add(doc, piece.start, self._phrase_matchers(), self.nlp.vocab.strings)
                 if piece.last:
                     yield ("done", piece.index, partial.pop(piece.index).parse())
+
+    def _docs(self, batch: list[_Piece]) -> dict[bool, Iterator[Any]]:
+        """The Docs of a batch's pieces that have text, in order, by whether the entity
+        recognizer ran on them (it costs as much as the rest of the pipeline together)."""
+        full = [p.text for p in batch if p.text is not None and p.entities]
+        light = [p.text for p in batch if p.text is not None and not p.entities]
+        docs = {True: iter(list(self.nlp.pipe(full, batch_size=max(1, len(full)))))}
+        with self.nlp.select_pipes(disable=[n for n in ("ner",) if n in self.nlp.pipe_names]):
+            docs[False] = iter(list(self.nlp.pipe(light, batch_size=max(1, len(light)))))
+        return docs
 
     def _batches(self, items: Sequence[tuple[int, str, str]]) -> Iterator[list[_Piece]]:
         """The documents' pieces in order, grouped into pipe batches of at most batch_size
@@ -311,19 +328,77 @@ class Parser:
         chars = 0
         for index, article_id, text in items:
             clean = neutralise(text, max_token_chars=settings.max_token_chars)
-            spans = pieces(clean, size=settings.chunk_chars)
-            for n, (start, end) in enumerate(spans, start=1):
-                full = (
-                    len(batch) >= settings.batch_size or chars + end - start > settings.batch_chars
-                )
+            units = list(self._units(clean, index, article_id, text))
+            for piece in units:
+                size = len(piece.text or "")
+                full = len(batch) >= settings.batch_size or chars + size > settings.batch_chars
                 if batch and full:
                     yield batch
                     batch, chars = [], 0
-                piece = _Piece(index, article_id, text, clean[start:end], start, n == len(spans))
                 batch.append(piece)
-                chars += end - start
+                chars += size
         if batch:
             yield batch
+
+    def _units(self, clean: str, index: int, article_id: str, whole: str) -> list[_Piece]:
+        """The pieces of one document to parse, in order: with parse.select = "all" (or no
+        phrases to select by) its chunks; with "actors" the runs of sentences of one level
+        (see `select_sentences`) of each chunk, each carrying the unparsed sentences before it.
+        The last piece is marked `last` (it has no text when the document ends with unparsed
+        sentences, or has none parsed)."""
+        chunks = pieces(clean, size=self.settings.chunk_chars)
+        if self.settings.select == "all" or not self._phrases:
+            return [
+                _Piece(index, article_id, whole, clean[start:end], start, n == len(chunks))
+                for n, (start, end) in enumerate(chunks, start=1)
+            ]
+        units: list[_Piece] = []
+        unparsed: list[tuple[int, int]] = []
+        for start, end in chunks:
+            for r_start, r_end, level in self._regions(clean[start:end], start):
+                if level is Level.SKIP:
+                    unparsed.append((r_start, r_end))
+                    continue
+                text = clean[r_start:r_end]
+                units.append(
+                    _Piece(
+                        index,
+                        article_id,
+                        whole,
+                        text,
+                        r_start,
+                        False,
+                        tuple(unparsed),
+                        entities=level is Level.FULL,
+                    )
+                )
+                unparsed = []
+        if unparsed or not units:
+            units.append(_Piece(index, article_id, whole, None, len(clean), False, tuple(unparsed)))
+        units[-1] = replace(units[-1], last=True)
+        return units
+
+    def _regions(self, text: str, offset: int) -> list[tuple[int, int, Level]]:
+        """A chunk as (start, end, level) in the document: each skipped sentence on its own,
+        each run of parsed sentences of one level as one region."""
+        sentences = select_sentences(
+            self.nlp.make_doc(text), self._phrase_matchers(), self._rough_sentences()
+        )
+        regions: list[tuple[int, int, Level]] = []
+        for start, end, level in sentences:
+            if level is not Level.SKIP and regions and regions[-1][2] is level:
+                regions[-1] = (regions[-1][0], end + offset, level)  # the run goes on
+            else:
+                regions.append((start + offset, end + offset, level))
+        return regions
+
+    def _rough_sentences(self) -> Any:
+        """The rule-based sentence splitter of the selection pass (no model)."""
+        if self._sentencizer is None:
+            from spacy.pipeline import Sentencizer
+
+            self._sentencizer = Sentencizer()
+        return self._sentencizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,9 +406,12 @@ class _Piece:
     index: int  # of the document in its batch
     article_id: str
     whole: str  # the document's text as stored
-    text: str  # this piece of it, neutralised
+    text: str | None  # this piece of it, neutralised (None: nothing left to parse)
     start: int  # where the piece starts in the document
     last: bool
+    # (start, end) of the sentences before this piece that are not parsed (parse.select)
+    skipped: tuple[tuple[int, int], ...] = ()
+    entities: bool = True  # run the entity recognizer on it (see `Level`)
 
 
 class _Stitcher:
@@ -345,6 +423,18 @@ class _Stitcher:
         self.tokens: list[Token] = []
         self.entities: list[Entity] = []
         self.matches: list[Match] = []
+        self.skipped: list[int] = []
+
+    def skip(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Sentences not parsed (parse.select): stored with their text, without tokens."""
+        for start, end in spans:
+            clean = self.text[start:end].rstrip()
+            self.skipped.append(len(self.sentences))
+            self.sentences.append(
+                Sentence(
+                    self.article_id, len(self.sentences), Span(start, start + len(clean)), clean
+                )
+            )
 
     def add(self, doc: Any, offset: int, matchers: tuple[Any, Any], strings: Any) -> None:
         """Add the Doc of the piece starting at character `offset` (`strings`: its StringStore)."""
@@ -385,7 +475,80 @@ class _Stitcher:
             tuple(self.tokens),
             tuple(self.entities),
             tuple(self.matches),
+            frozenset(self.skipped),
         )
+
+
+# Words that make a sentence worth parsing without a name in it: quotation marks (the quote
+# and, after it, its attribution: '"...," he said.'), "both"/"two" before a plural (the two
+# sides: coreference's pairs), and the pronouns coreference resolves to a person of the
+# sentence before (westphalia.actors.coref).
+_QUOTE_MARKS = ('"', "\u201c", "\u201d")
+_PAIR_WORDS = frozenset({"both", "two"})
+_PAIR_REACH = 3  # words from "two" to its plural noun ("the two former rivals")
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Words coreference can make a second actor of (westphalia.actors.coref, the coder's speakers)
+_ACTOR_PRONOUNS = _PERSON_PRONOUNS | {"it", "they", "we", "its", "their", "his"}
+
+
+class Level(IntEnum):
+    """How much of the pipeline a sentence gets (parse.select = "actors")."""
+
+    SKIP = 0  # stored without tokens: nothing in it can be an actor
+    PARSE = 1  # parsed without the entity recognizer: one actor, or a quote
+    FULL = 2  # the whole pipeline: it can carry an event (two actors, or one and a pronoun)
+
+
+def select_sentences(
+    doc: Any, matchers: tuple[Any, Any], sentencizer: Any
+) -> list[tuple[int, int, Level]]:
+    """The sentences of a tokenized text (split by rule, every paragraph break a sentence end)
+    as (start, end, level) character offsets. FULL when it can carry an event: two phrases of
+    `matchers` in it, or one and a word coreference may turn into a second actor (he/she/it/
+    they/we, "both"/"two" before a plural). PARSE when it can hold an actor or a quote: one
+    phrase, a quotation mark in it or in the sentence before (the attribution after a quote),
+    a pair, or he/she right after a sentence with a phrase. SKIP otherwise."""
+    doc = _paragraph_breaks(sentencizer(doc))
+    exact, lower = matchers
+    named = _first_tokens({(start, end) for _, start, end in (*exact(doc), *lower(doc))})
+    found: list[tuple[int, int, Level]] = []
+    quoted_before = named_before = False
+    for sent in doc.sents:
+        if all(t.is_space for t in sent):
+            continue  # the whitespace of a paragraph break
+        names = bisect_left(named, sent.end) - bisect_left(named, sent.start)
+        quoted = any(mark in sent.text for mark in _QUOTE_MARKS)
+        words = [t.lower_ for t in sent]
+        pair = any(w in _PAIR_WORDS and _plural_near(words, k) for k, w in enumerate(words))
+        pronoun = named_before and not _PERSON_PRONOUNS.isdisjoint(words)
+        if names >= 2 or (names and (pair or not _ACTOR_PRONOUNS.isdisjoint(words))):
+            level = Level.FULL
+        elif names or quoted or quoted_before or pair or pronoun:
+            level = Level.PARSE
+        else:
+            level = Level.SKIP
+        found.append((sent.start_char, sent.end_char, level))
+        quoted_before, named_before = quoted, names > 0
+    return found
+
+
+def _first_tokens(spans: set[tuple[int, int]]) -> list[int]:
+    """The first tokens of the phrases, overlapping ones counted once (longest first)."""
+    firsts: list[int] = []
+    end = -1
+    for start, stop in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start >= end:
+            firsts.append(start)
+            end = stop
+    return firsts
+
+
+def _plural_near(words: list[str], k: int) -> bool:
+    """Whether a word after position `k` (within _PAIR_REACH) looks plural (no tagger runs
+    before the selection, so by its ending)."""
+    return any(
+        w.isalpha() and w.endswith("s") and len(w) > 3 for w in words[k + 1 : k + 1 + _PAIR_REACH]
+    )
 
 
 def _parse_worker(
@@ -395,6 +558,11 @@ def _parse_worker(
     parser = Parser(settings, phrases)
     parser._phrase_matchers()
     return parser._stream
+
+
+def load_model(model: str):  # noqa: ANN201 - spaCy Language
+    """The spaCy pipeline the parser runs (loaded once per process), for benchmarks' baselines."""
+    return _load(model)
 
 
 @cache

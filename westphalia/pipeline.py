@@ -57,6 +57,8 @@ class RunSummary:
     internal_errors: int = 0
     articles_total: int = 0
     stories_total: int = 0
+    sentences: int = 0  # sentences of the articles parsed by this run
+    sentences_skipped: int = 0  # of those, not parsed: no actor to code (parse.select)
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)
 
@@ -187,6 +189,8 @@ class _Runner:
         if fresh:
             self._annotator = self._annotator or _Annotator(self.settings)
             self._annotator.annotate(fresh, batch, strict=self.strict)
+            summary.sentences = self._annotator.sentences
+            summary.sentences_skipped = self._annotator.skipped
         self._write(batch)
         seen: set[tuple[str, str, str]] = set()
         for article, assignment in batch.articles:
@@ -302,6 +306,7 @@ class _Annotator:
         self.settings = settings
         self.gazetteer, self.lexicon = load_knowledge(settings)
         self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
+        self.sentences = self.skipped = 0  # of the parses taken so far
 
     def annotate(self, fresh: list[tuple[Article, str]], batch: Batch, *, strict: bool) -> None:
         """Parse the batch's new articles and code each parse as soon as it arrives (the coding
@@ -347,6 +352,8 @@ class _Annotator:
             batch.rejections.append(_rejection(error, Stage.PARSE, self.settings))
             return
         batch.sentences.extend(parse.sentences)
+        self.sentences += len(parse.sentences)
+        self.skipped += len(parse.skipped)
         try:
             self._code(parse, story, article.published, batch)
         except _StageError as e:  # one article's failure is its rejection, not the run's
