@@ -388,3 +388,22 @@ def test_a_text_naming_no_actor_keeps_its_sentences_unparsed(selecting) -> None:
     parse = next(selecting.parse([("a1", "Wheat prices rose. Shares fell sharply.")]))
     assert [s.text for s in parse.sentences] == ["Wheat prices rose.", "Shares fell sharply."]
     assert parse.tokens == () and parse.skipped == {0, 1}
+
+
+def test_the_indexed_attribute_ruler_sets_what_spacys_sets() -> None:
+    import spacy
+
+    from westphalia.parse import load_model
+
+    ours = load_model(ParseSettings().model)
+    assert "attribute_ruler" not in ours.pipe_names
+    reference = spacy.load(ParseSettings().model)
+    reference.add_pipe("westphalia_paragraphs", before="parser")
+    texts = [
+        PARAGRAPH,
+        "Y'all gon na see it. I ain't going, but he did. Let's go, c'm on. There is a man.",
+        "It was given to I and you. That was what she got. Nothin' was done.\n\nThe end.",
+    ]
+    attrs = lambda t: (t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i)  # noqa: E731
+    for mine, theirs in zip(ours.pipe(texts), reference.pipe(texts), strict=True):
+        assert [attrs(t) for t in mine] == [attrs(t) for t in theirs]

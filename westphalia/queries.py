@@ -15,11 +15,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, TypeVar
 
-import yaml
-
 from .errors import QueryError
 from .events.ontology import ontology
 from .model import Story
+from .resources import load_yaml
 from .store import Store
 
 LEAD_CHARS = 100  # text shown for a story whose canonical article has no title
@@ -41,7 +40,7 @@ class Domain:
 @cache
 def domains() -> dict[str, Domain]:
     """The policy domains of data/domains.yaml, in file order."""
-    data = yaml.safe_load((files("westphalia") / "data" / "domains.yaml").read_text("utf-8"))
+    data = load_yaml((files("westphalia") / "data" / "domains.yaml").read_text("utf-8"))
     return {
         key: Domain(key, d["label"], tuple(map(str, d["codes"])), tuple(d["words"]))
         for key, d in data.items()

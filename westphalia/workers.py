@@ -40,6 +40,7 @@ MAX_FAILED_STARTS = 3
 class _Worker:
     process: BaseProcess
     conn: Connection
+    setup: threading.Thread  # sending the worker its setup; done before anything else is sent
     ready: bool = False
     task: list[tuple[int, str, str]] = field(default_factory=list)
     begun: dict[int, float] = field(default_factory=dict)  # index -> when its first batch began
@@ -71,14 +72,18 @@ class Pool:
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve,
-            args=(child, os.getpid(), self._init, self._args),
-            daemon=True,
-            name="westphalia-parse",
+            target=_serve, args=(child, os.getpid()), daemon=True, name="westphalia-parse"
         )
         process.start()
         child.close()
-        return _Worker(process, parent)
+        # The setup (the parser's 42,000 phrases: megabytes) goes over the pipe from a thread:
+        # a send blocks until the new process reads it, after its interpreter has started
+        # (~1 s), and the workers, like the caller, need not wait for one another.
+        setup = threading.Thread(
+            target=_send_quietly, args=(parent, (self._init, self._args)), daemon=True
+        )
+        setup.start()
+        return _Worker(process, parent, setup)
 
     def run(self, tasks: list[list[tuple[int, str, str]]]) -> Iterator[Outcome]:
         """(index, "done", result), (index, "over", seconds) or (index, "died", how) for every
@@ -170,6 +175,7 @@ class Pool:
 
     def close(self) -> None:
         for worker in self._workers:
+            worker.setup.join(timeout=5)  # one message at a time on the pipe
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
         for worker in self._workers:
@@ -195,11 +201,20 @@ def _stop(process: BaseProcess) -> None:
     process.join(timeout=5)
 
 
-def _serve(
-    conn: Connection, parent_pid: int, init: Callable[..., Any], args: tuple[Any, ...]
-) -> None:
-    """A worker's main: die with the parent, set up, then answer tasks until told to stop."""
+def _send_quietly(conn: Connection, message: Any) -> None:
+    """Send `message`; a worker that died first is noticed by the pool, not here."""
+    with contextlib.suppress(OSError, EOFError):
+        conn.send(message)
+
+
+def _serve(conn: Connection, parent_pid: int) -> None:
+    """A worker's main: die with the parent, receive its setup (a function and its arguments)
+    and run it, then answer tasks until told to stop."""
     _die_with_parent(parent_pid)
+    try:
+        init, args = conn.recv()
+    except EOFError:
+        return
     handle = init(*args)
     conn.send(("ready",))
     while True:

@@ -44,6 +44,7 @@ import yaml
 from ..errors import ConfigError
 from ..model import Actor
 from ..parse import Phrase
+from ..resources import load_yaml
 
 if TYPE_CHECKING:
     from ..dictionaries import ActorEntry, AgentEntry, Dictionaries
@@ -347,11 +348,7 @@ def _is_acronym(text: str) -> bool:
 
 def _data(name: str) -> Any:
     text = (files("westphalia.actors") / "data" / name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_YAML_LOADER)
-
-
-# libyaml's loader reads the four data files in 0.14 s, the pure-Python one in 0.67 s.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return load_yaml(text)
 
 
 @cache
@@ -499,7 +496,7 @@ def load_user_dictionary(path: Path) -> list[UserEntry]:
                 rows: list[dict[str, Any]] = list(csv.DictReader(f))
             roles: list[dict[str, Any]] = []
         else:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
             rows, roles = list(data.get("actors", [])), list(data.get("roles", []))
     except (OSError, yaml.YAMLError, csv.Error, AttributeError) as e:
         raise ConfigError("E007", path=path, reason=e) from e

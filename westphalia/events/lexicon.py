@@ -14,6 +14,7 @@ import yaml
 
 from ..dictionaries import Dictionaries, Discard, DiscardMatcher, load_dictionaries
 from ..errors import ConfigError
+from ..resources import load_yaml
 from .verbdict import VerbIndex
 
 DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from")
@@ -124,7 +125,7 @@ def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None
 @cache
 def _semantics_data() -> dict[str, Any]:
     text = (files("westphalia.events") / "data" / "semantics.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 @cache
@@ -210,7 +211,7 @@ def build_lexicon(
 @cache
 def _bundled_entries() -> tuple[dict[str, Any], ...]:
     text = (files("westphalia.events") / "data" / "patterns.yaml").read_text(encoding="utf-8")
-    return tuple(_entries(yaml.safe_load(text), "patterns.yaml"))
+    return tuple(_entries(load_yaml(text), "patterns.yaml"))
 
 
 @cache
@@ -236,7 +237,7 @@ def load_lexicon(
     semantics = bundled_semantics()
     if user_patterns is not None:
         try:
-            data = yaml.safe_load(user_patterns.read_text(encoding="utf-8"))
+            data = load_yaml(user_patterns.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as e:
             raise ConfigError("E011", path=user_patterns, reason=e) from e
         entries = _entries(data, str(user_patterns)) + entries
@@ -259,4 +260,4 @@ def load_lexicon(
 @cache
 def _calibration() -> dict[str, float]:
     path = files("westphalia.events") / "data" / "confidence.yaml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+    return dict(load_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}

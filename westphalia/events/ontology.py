@@ -8,9 +8,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
-import yaml
-
 from ..model import Event
+from ..resources import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,7 @@ class EventType:
 @cache
 def ontology() -> dict[str, EventType]:
     """Every CAMEO code -> its EventType."""
-    data = yaml.safe_load(
+    data = load_yaml(
         (files("westphalia.events") / "data" / "cameo.yaml").read_text(encoding="utf-8")
     )
     return {
