@@ -60,3 +60,35 @@ def test_index_rebuilt_from_signatures_finds_the_same_story(make_article) -> Non
     rebuilt = DedupeIndex(DedupeSettings())
     rebuilt.add_signature(first.article_id, first.story_id, first.signature)
     assert _assign(rebuilt, EDITED, make_article).story_id == first.story_id
+
+
+def test_the_index_lives_on_disk_and_keeps_only_what_was_committed(tmp_path, make_article) -> None:
+    path = tmp_path / "store.duckdb.lsh"
+    index = DedupeIndex(DedupeSettings(), path)
+    first = _assign(index, BASE, make_article)
+    index.commit()
+    _assign(index, OTHER, make_article)  # not committed: its batch never reached the store
+    index.close()
+    reopened = DedupeIndex(DedupeSettings(), path)
+    assert len(reopened) == 1 and first.article_id in reopened
+    assert _assign(reopened, EDITED, make_article).story_id == first.story_id
+
+
+def test_a_store_and_its_index_that_disagree_rebuild_the_index(settings, store) -> None:
+    from westphalia.dedupe import index_path, load_index
+    from westphalia.pipeline import run
+
+    corpus = settings.store.path.parent / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(BASE, encoding="utf-8")
+    (corpus / "b.txt").write_text(OTHER, encoding="utf-8")
+    run([corpus], settings=settings, store=store)
+    assert index_path(store.path).is_file()
+    index = load_index(store, settings.dedupe)
+    assert len(index) == 2  # the file agreed with the store
+    index._db.execute("DELETE FROM articles WHERE id = ?", (content_id(OTHER),))
+    index.commit()
+    index.close()
+    rebuilt = load_index(store, settings.dedupe)  # as after a run killed between the two commits
+    assert len(rebuilt) == 2 and content_id(OTHER) in rebuilt
+    rebuilt.close()

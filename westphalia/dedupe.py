@@ -7,9 +7,12 @@ threshold; otherwise it founds a story of its own, whose id is the article's id.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sqlite3
 import zlib
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,42 +34,122 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 
 
 class DedupeIndex:
-    """The in-memory LSH index over every known article (rebuilt from the store at start)."""
+    """The LSH index over every known article, on disk: an SQLite file beside the store holding
+    each article's story and signature and its LSH band keys (`bands` tables of datasketch's
+    MinHashLSH for the same threshold and permutations, as rows), so memory stays flat however
+    large the store grows. `path` None keeps it in memory (tests, throwaway stores).
 
-    def __init__(self, settings: DedupeSettings) -> None:
+    Additions are committed with `commit()`, after the store has committed the same articles;
+    `load_index` checks the file against the store and rebuilds it when they disagree (a killed
+    run, a restored store, changed settings)."""
+
+    def __init__(self, settings: DedupeSettings, path: Path | None = None) -> None:
         self.settings = settings
-        self._lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
-        self._story_of: dict[str, str] = {}
-        self._values: dict[str, np.ndarray] = {}
+        lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
+        self._ranges = [(start, end) for start, end in lsh.hashranges]  # r rows per band
+        self.path = path
+        self._db = sqlite3.connect(str(path) if path else ":memory:", isolation_level="DEFERRED")
+        self._db.executescript(_INDEX_SCHEMA)
 
     def __contains__(self, article_id: str) -> bool:
-        return article_id in self._story_of
+        found = self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,))
+        return found.fetchone() is not None
 
     def __len__(self) -> int:
-        return len(self._story_of)
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def add(self, article_id: str, story_id: str, minhash: MinHash) -> None:
-        if article_id in self._story_of:
+        if article_id in self:
             return
-        self._story_of[article_id] = story_id
-        self._values[article_id] = minhash.hashvalues
-        self._lsh.insert(article_id, minhash)
+        values = minhash.hashvalues.astype("<u4")
+        self._db.execute(
+            "INSERT INTO articles (id, story, signature) VALUES (?, ?, ?)",
+            (article_id, story_id, values.tobytes()),
+        )
+        self._db.executemany(
+            "INSERT INTO bands (key, article) VALUES (?, ?)",
+            [(key, article_id) for key in self._keys(values)],
+        )
 
     def add_signature(self, article_id: str, story_id: str, signature: bytes) -> None:
         values = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
         self.add(article_id, story_id, new_minhash(self.settings, hashvalues=values))
 
     def story_of(self, article_id: str) -> str:
-        return self._story_of[article_id]
+        row = self._db.execute("SELECT story FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return str(row[0])
 
     def nearest(self, minhash: MinHash) -> tuple[str, float] | None:
-        """The known article most similar to `minhash`, if it reaches the threshold."""
+        """The known article most similar to `minhash`, if it reaches the threshold (the
+        earliest indexed of equally similar ones)."""
+        values = minhash.hashvalues.astype("<u4")
+        keys = self._keys(values)
+        rows = self._db.execute(
+            "SELECT a.rowid, a.id, a.signature FROM articles a WHERE a.id IN "
+            f"(SELECT article FROM bands WHERE key IN ({','.join('?' * len(keys))})) "
+            "ORDER BY a.rowid",
+            keys,
+        ).fetchall()
         best: tuple[str, float] | None = None
-        for candidate in self._lsh.query(minhash):
-            similarity = float(np.mean(minhash.hashvalues == self._values[candidate]))
+        for _, candidate, signature in rows:
+            similarity = float(np.mean(values == np.frombuffer(signature, dtype="<u4")))
             if similarity >= self.settings.threshold and (best is None or similarity > best[1]):
                 best = (candidate, similarity)
         return best
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM articles")
+        self._db.execute("DELETE FROM bands")
+
+    def last(self) -> str | None:
+        """The greatest article id indexed (with the count, what `load_index` checks)."""
+        row = self._db.execute("SELECT max(id) FROM articles").fetchone()
+        return None if row[0] is None else str(row[0])
+
+    def _keys(self, values: np.ndarray) -> list[int]:
+        """One signed 64-bit key per band: the band's number and its rows' values, hashed."""
+        data = values.tobytes()
+        return [
+            int.from_bytes(
+                hashlib.blake2b(data[start * 4 : end * 4], digest_size=8, salt=_salt(n)).digest(),
+                "little",
+                signed=True,
+            )
+            for n, (start, end) in enumerate(self._ranges)
+        ]
+
+
+# `articles` keeps insertion order in its rowid (the tie-break of `nearest`); `bands` has one
+# row per article and band, found by key.
+_INDEX_SCHEMA = """
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA cache_size = -32768;
+CREATE TABLE IF NOT EXISTS articles (id TEXT NOT NULL UNIQUE, story TEXT NOT NULL,
+    signature BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, article TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
+"""
+
+
+@cache
+def _salt(band: int) -> bytes:
+    return band.to_bytes(16, "little")
+
+
+def index_path(store_path: Path) -> Path | None:
+    """Where the dedupe index of the store at `store_path` lives (None for an in-memory store)."""
+    if str(store_path) == ":memory:":
+        return None
+    return store_path.with_name(store_path.name + ".lsh")
 
 
 def dedupe(article: Article, *, index: DedupeIndex) -> Assignment:
@@ -136,23 +219,34 @@ _META_KEYS = ("num_perm", "shingle_size")  # signatures are only comparable if t
 
 
 def load_index(store: Store, settings: DedupeSettings) -> DedupeIndex:
-    """The LSH index over every stored article, from their stored signatures; when the settings
-    (or the shingle hash) changed since they were computed, recomputed from the texts and stored
-    again."""
-    index = DedupeIndex(settings)
+    """The LSH index over every stored article, from the index file beside the store when it
+    agrees with the store (same articles, same settings), else rebuilt from the stored
+    signatures; when the settings (or the shingle hash) changed since the signatures were
+    computed, they are recomputed from the texts and stored again."""
+    index = DedupeIndex(settings, index_path(store.path))
     wanted = {f"dedupe.{k}": str(getattr(settings, k)) for k in _META_KEYS}
     wanted["dedupe.shingle_hash"] = SHINGLE_HASH
+    wanted["dedupe.threshold"] = str(settings.threshold)  # the bands depend on it
     stored = store.meta()
-    compatible = all(stored.get(k, v) == v for k, v in wanted.items())
+    compatible = all(stored.get(k, v) == v for k, v in wanted.items() if k != "dedupe.threshold")
     if compatible:
+        count, last = store.article_count_and_greatest_id()
+        if stored.get("dedupe.threshold") == wanted["dedupe.threshold"] and (
+            len(index) == count and index.last() == last
+        ):
+            return index  # the file matches the store
+        index.clear()
         for article_id, story_id, data in store.article_signatures():
             index.add_signature(article_id, story_id, data)
+        index.commit()
         store.set_meta(wanted)
         return index
+    index.clear()
     recomputed = []
     for article_id, story_id, text in store.article_texts():
         minhash = text_minhash(text, settings=settings)
         index.add(article_id, story_id, minhash)
         recomputed.append((article_id, signature(minhash)))
     store.set_signatures(recomputed, meta=wanted)
+    index.commit()
     return index

@@ -148,6 +148,7 @@ class _Runner:
         self._annotator: _Annotator | None = None
 
     def close(self) -> None:
+        self.index.close()  # uncommitted additions (a failed batch) are dropped
         if self._annotator is not None:
             self._annotator.parser.close()
 
@@ -192,6 +193,7 @@ class _Runner:
             summary.sentences = self._annotator.sentences
             summary.sentences_skipped = self._annotator.skipped
         self._write(batch)
+        self.index.commit()  # after the store: the index never holds what the store lost
         seen: set[tuple[str, str, str]] = set()
         for article, assignment in batch.articles:
             key = (article.id, article.source, article.locator)

@@ -46,6 +46,7 @@ __all__ = [
     "open_store",
 ]
 
+_STREAM_ROWS = 10_000  # rows fetched at a time by the streaming readers
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
 HOLDER_CHARS = 120  # of the holder's command line shown in E005
 
@@ -146,15 +147,28 @@ class Store:
         for key, value in items.items():
             self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
-    def article_signatures(self) -> list[tuple[str, str, bytes]]:
-        """(article id, story id, MinHash signature) of every article, in ingestion order."""
+    def article_signatures(self) -> Iterator[tuple[str, str, bytes]]:
+        """(article id, story id, MinHash signature) of every article, in ingestion order,
+        streamed (a million signatures are half a gigabyte)."""
         sql = "SELECT id, story_id, minhash FROM articles ORDER BY ingested_at, id"
-        return [(r[0], r[1], r[2]) for r in self.con.execute(sql).fetchall()]
+        yield from self._stream(sql)
 
-    def article_texts(self) -> list[tuple[str, str, str]]:
-        """(article id, story id, normalized text) of every article, in ingestion order."""
+    def article_texts(self) -> Iterator[tuple[str, str, str]]:
+        """(article id, story id, normalized text) of every article, in ingestion order,
+        streamed."""
         sql = "SELECT id, story_id, text FROM articles ORDER BY ingested_at, id"
-        return [(r[0], r[1], r[2]) for r in self.con.execute(sql).fetchall()]
+        yield from self._stream(sql)
+
+    def article_count_and_greatest_id(self) -> tuple[int, str | None]:
+        sql = "SELECT count(*), max(id) FROM articles"
+        count, greatest = self.con.execute(sql).fetchall()[0]
+        return int(count), greatest
+
+    def _stream(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        cursor = self.con.cursor()
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(_STREAM_ROWS):
+            yield from rows
 
     def set_signatures(self, rows: list[tuple[str, bytes]], *, meta: dict[str, str]) -> None:
         """Store recomputed signatures and the settings they were made with, in one transaction."""
