@@ -178,6 +178,7 @@ def _cut(text: str, start: int, limit: int) -> int:
 # processes (each loads the model and builds the matchers, about 3 s) only pays off on larger
 # batches. 200,000 characters take ~10 s in one process on a loaded 2-core machine.
 MIN_PARALLEL_TEXTS = 64
+_MATCHER_CHUNK = 500  # phrases tokenized at a time when building the phrase matchers
 MIN_PARALLEL_CHARS = 200_000
 
 
@@ -223,7 +224,11 @@ class Parser:
                 by_key.setdefault((phrase.key, phrase.case_sensitive), []).append(phrase.text)
             for (key, case_sensitive), texts in by_key.items():
                 matcher = exact if case_sensitive else lower
-                matcher.add(key, list(self.nlp.tokenizer.pipe(texts)))
+                # a few hundred Docs at a time: holding one key's 24,000 at once left ~200 MB
+                # with the process for good (freed, but not returned to the system)
+                for start in range(0, len(texts), _MATCHER_CHUNK):
+                    chunk = texts[start : start + _MATCHER_CHUNK]
+                    matcher.add(key, list(self.nlp.tokenizer.pipe(chunk)))
             self._matchers = (exact, lower)
         return self._matchers
 
