@@ -125,3 +125,21 @@ def test_event_stated_twice_in_a_story_is_stored_once_with_a_count(
     assert rows == [{"source": "KEN", "target": "UGA", "code": "057", "count": 2}]
     run([tmp_path], settings=settings, store=store)  # a rerun adds nothing
     assert store.query("SELECT sum(count) AS n FROM events WHERE code = '057'")[0]["n"] == 2
+
+
+def test_ingest_caps_duckdbs_memory_so_the_process_does_not_grow_with_the_store(
+    tmp_path: Path, settings, store
+) -> None:
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    run([tmp_path / "a.txt"], settings=settings, store=store)
+    limit = store.query("SELECT current_setting('memory_limit') AS v")[0]["v"]
+    assert limit == "244.1 MiB"  # 256 MB as DuckDB shows it
+
+
+@pytest.mark.parametrize("value", ["lots", "256", "1 parsec"])
+def test_a_memory_limit_that_is_not_a_size_is_refused(value: str) -> None:
+    from westphalia.config import load_settings
+    from westphalia.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="store.memory_limit"):
+        load_settings(env={}, overrides=[f"store.memory_limit={value}"])

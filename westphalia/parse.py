@@ -5,6 +5,13 @@ pattern data (the gazetteer's names, the role lexicon), and converts each Doc in
 `Parse`: sentences, tokens with their dependency arcs, named entities and phrase matches,
 all as character offsets into the article's normalized text. No spaCy object leaves here.
 
+Parse less (parse.select = "actors", issue 13): before the pipeline runs, each piece is
+tokenized, split into sentences by rule and searched with the phrase matchers
+(`select_sentences`); a sentence that names no actor and holds no quote is stored without
+tokens (`Parse.skipped`), one that can hold an actor or a quote is parsed without the entity
+recognizer, and one that can carry an event gets the whole pipeline. Runs of sentences of one
+level are parsed together, so the parser still segments them itself.
+
 Guards keep the cost of one document linear and bounded (issue 11):
 - degenerate tokens are blanked first (`neutralise`): runs of more than SYMBOL_RUN symbols and
   whitespace-free tokens longer than `parse.max_token_chars` become spaces of the same length,
@@ -178,8 +185,8 @@ def _cut(text: str, start: int, limit: int) -> int:
 # processes (each loads the model and builds the matchers, about 3 s) only pays off on larger
 # batches. 200,000 characters take ~10 s in one process on a loaded 2-core machine.
 MIN_PARALLEL_TEXTS = 64
-_MATCHER_CHUNK = 500  # phrases tokenized at a time when building the phrase matchers
 MIN_PARALLEL_CHARS = 200_000
+_MATCHER_CHUNK = 500  # phrases tokenized at a time when building the phrase matchers
 
 
 class Parser:
@@ -345,8 +352,7 @@ class Parser:
         chars = 0
         for index, article_id, text in items:
             clean = neutralise(text, max_token_chars=settings.max_token_chars)
-            units = list(self._units(clean, index, article_id, text))
-            for piece in units:
+            for piece in self._units(clean, index, article_id, text):
                 size = len(piece.text or "")
                 full = len(batch) >= settings.batch_size or chars + size > settings.batch_chars
                 if batch and full:

@@ -97,6 +97,7 @@ def run(
     run_id = content_id(command, datetime.now(UTC).isoformat(), str(os.getpid()))
     summary = RunSummary(run_id)
     store.start_run(run_id, command)
+    store.limit_memory(settings.store.memory_limit)
     index = load_index(store, settings.dedupe)
     sources = list(ingest_stage.discover(paths, settings=settings.ingest))
     total = _total_bytes(sources)

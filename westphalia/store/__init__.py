@@ -135,6 +135,13 @@ class Store:
 
     # --- dedupe index -------------------------------------------------------------------
 
+    def limit_memory(self, size: str) -> None:
+        """Cap DuckDB's memory for this store's database ("256MB"; "" leaves DuckDB's default)."""
+        if "'" in size:
+            raise ValueError(f"not a memory size: {size!r}")
+        if size:
+            self.con.execute(f"SET memory_limit = '{size}'")
+
     def meta(self) -> dict[str, str]:
         """The store's key-value settings (the dedupe parameters its signatures were made with)."""
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
