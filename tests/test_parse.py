@@ -407,3 +407,10 @@ def test_the_indexed_attribute_ruler_sets_what_spacys_sets() -> None:
     attrs = lambda t: (t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i)  # noqa: E731
     for mine, theirs in zip(ours.pipe(texts), reference.pipe(texts), strict=True):
         assert [attrs(t) for t in mine] == [attrs(t) for t in theirs]
+
+
+@pytest.mark.parametrize("model", ["no_such_model", "no_such.model", ""])
+def test_a_model_that_is_not_installed_is_an_e010_at_once(model: str) -> None:
+    with pytest.raises(ConfigError, match="E010|not installed") as raised:
+        Parser(ParseSettings(model=model))
+    assert raised.value.code == "E010"

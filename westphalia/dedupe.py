@@ -59,13 +59,13 @@ class DedupeIndex:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def add(self, article_id: str, story_id: str, minhash: MinHash) -> None:
-        if article_id in self:
-            return
         values = minhash.hashvalues.astype("<u4")
-        self._db.execute(
-            "INSERT INTO articles (id, story, signature) VALUES (?, ?, ?)",
+        added = self._db.execute(
+            "INSERT OR IGNORE INTO articles (id, story, signature) VALUES (?, ?, ?)",
             (article_id, story_id, values.tobytes()),
         )
+        if not added.rowcount:
+            return  # indexed already
         self._db.executemany(
             "INSERT INTO bands (key, article) VALUES (?, ?)",
             [(key, article_id) for key in self._keys(values)],

@@ -202,7 +202,11 @@ class Parser:
         self._pool: Pool | None = None
         # The model loads on first use in this process: a parent whose workers do the parsing
         # never pays for it (~1.2 s); a model that is not installed is an error at once.
-        if importlib.util.find_spec(settings.model) is None:
+        try:
+            installed = importlib.util.find_spec(settings.model) is not None
+        except (ImportError, ValueError):  # a dotted name whose parent is missing, or ""
+            installed = False
+        if not installed:
             raise ConfigError("E010", model=settings.model, reason="no such package")
         self._nlp: Any = None
         self._matchers: tuple[Any, Any] | None = None  # built on first use in this process
