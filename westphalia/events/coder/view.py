@@ -129,17 +129,26 @@ class _Actors:
 
     def _after_prefix(self, token: Token) -> Token | None:
         """The word after a stray opposing prefix ("anti-" then "Gondor")."""
-        text, tokens = token.text.lower(), self.parse.tokens
-        if text.endswith("-") and text.rstrip("-") in self.sem.opposing_prefixes:
-            return tokens[token.i + 1] if token.i + 1 < len(tokens) else None
+        tokens = self.parse.tokens
+        if self._stray_prefix(token) and token.i + 1 < len(tokens):
+            return tokens[token.i + 1]
         return None
 
     def _after_opposing_prefix(self, token: Token) -> bool:
-        tokens, prefixes = self.parse.tokens, self.sem.opposing_prefixes
-        before = [t.text.lower() for t in tokens[max(0, token.i - 2) : token.i]]
-        if before and before[-1].rstrip("-") in prefixes and before[-1].endswith("-"):
+        """Whether an opposing prefix comes right before `token` ("anti-", or "anti" "-")."""
+        tokens = self.parse.tokens
+        if token.i >= 1 and self._stray_prefix(tokens[token.i - 1]):
             return True
-        return len(before) == 2 and before[1] == "-" and before[0] in prefixes
+        return (
+            token.i >= 2
+            and tokens[token.i - 1].text == "-"
+            and tokens[token.i - 2].text.lower() in self.sem.opposing_prefixes
+        )
+
+    def _stray_prefix(self, token: Token) -> bool:
+        """ "anti-" as one token (the tokenizer keeps the hyphen when a space follows)."""
+        text = token.text.lower()
+        return text.endswith("-") and text.rstrip("-") in self.sem.opposing_prefixes
 
     def kids(self, token: Token, *deps: str) -> list[Token]:
         return [c for c in self.children.get(token.i, []) if c.dep in deps]
