@@ -80,7 +80,8 @@ def _root(
 def main() -> None:
     """Console-script entry point: run the app and exit with the documented codes."""
     try:
-        code = app(standalone_mode=False)  # returns the code of a typer.Exit
+        # returns the code of a typer.Exit
+        code = app(args=optional_ray_address(sys.argv[1:]), standalone_mode=False)
     except FatalError as e:
         err.print(Text(f"error {e.code} ", style="red") + Text(e.message), highlight=False)
         sys.exit(ExitCode.FATAL)
@@ -105,6 +106,19 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
+def optional_ray_address(args: list[str]) -> list[str]:
+    """`--ray` takes an optional ADDRESS: given alone (last, or before another option), it
+    means the default, which this fills in (typer has no options with an optional value)."""
+    out: list[str] = []
+    for n, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--":
+            return out + args[n + 1 :]
+        if arg == "--ray" and (n + 1 == len(args) or args[n + 1].startswith("-")):
+            out.append("default")
+    return out
+
+
 def _settings(config: Path | None, overrides: list[str] | None, **values: Any) -> Settings:
     given = {k.replace("__", "."): v for k, v in values.items() if v is not None}
     return load_settings(config_file=config, overrides=overrides or (), values=given)
@@ -127,7 +141,14 @@ class _RateColumn(ProgressColumn):
 
 
 def _run_with_progress(
-    paths: list[str], settings: Settings, store: Store, *, strict: bool, quiet: bool, command: str
+    paths: list[str],
+    settings: Settings,
+    store: Store,
+    *,
+    strict: bool,
+    quiet: bool,
+    command: str,
+    ray: str | None = None,
 ) -> pipeline.RunSummary:
     columns = [
         TextColumn("[bold]{task.description}"),
@@ -143,6 +164,18 @@ def _run_with_progress(
         def report(items: int, consumed: int, total: int | None) -> None:
             progress.update(task, completed=consumed, total=total or None, items=items)
 
+        if ray is not None:
+            from . import cluster
+
+            return cluster.run(
+                paths,
+                settings=settings,
+                store=store,
+                address=ray,
+                strict=strict,
+                on_progress=report,
+                command=command,
+            )
         return pipeline.run(
             paths,
             settings=settings,
@@ -235,6 +268,17 @@ def ingest(
         bool, typer.Option("--strict", help="Stop at the first internal error.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="[ADDRESS]",
+            help="Run the stages on a Ray cluster (the ray extra): alone, the cluster `ray start` "
+            "runs here, else a new local one; `local`: a new local one; `auto`: only a running "
+            "cluster; or HOST:PORT / ray://HOST:10001. Writes a Parquet dataset "
+            "(cluster.dataset) and imports it into the store.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read articles and run every stage of the engine on them, into the store."""
@@ -253,13 +297,42 @@ def ingest(
     )
     with open_store(settings.store.path) as db:
         summary = _run_with_progress(
-            paths, settings, db, strict=strict, quiet=quiet or as_json, command="ingest"
+            paths, settings, db, strict=strict, quiet=quiet or as_json, command="ingest", ray=ray
         )
     if as_json:
         _print_jsonl([summary.as_dict()])
     else:
         _print_summary(summary, settings.store.path)
     raise typer.Exit(summary.exit_code)
+
+
+@app.command("import")
+def import_(
+    dataset: Annotated[
+        Path, typer.Argument(help="A Parquet dataset written by ingest --ray (cluster.dataset).")
+    ],
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a Parquet dataset written on a cluster to the store (adding it again adds nothing)."""
+    from .store.dataset import import_dataset
+
+    settings = _settings(config, set_, store__path=store)
+    with open_store(settings.store.path) as db:
+        added = import_dataset(db, dataset)
+        total = queries.counts(db)["articles"]
+    if as_json:
+        _print_jsonl([asdict(added)])
+        return
+    out.print(
+        f"imported {added.parts:,} parts from {dataset}: {added.articles:,} new articles, "
+        f"{added.stories:,} new stories, {added.events:,} new events, "
+        f"{added.rejections:,} new rejections",
+        highlight=False,
+    )
+    out.print(f"store: {settings.store.path} ({total:,} articles)", highlight=False)
 
 
 @app.command()

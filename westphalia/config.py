@@ -141,6 +141,17 @@ class StoreSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """`westphalia ingest --ray ADDRESS`: the same stages as Ray tasks over a cluster."""
+
+    chunk_size: int = 256  # input items per task (read, normalize, signatures; then code)
+    workers: int = 0  # coding actors (one spaCy model each); 0 = one per CPU of the cluster
+    # The Parquet dataset the workers write (one folder per store table); None: STORE.dataset
+    # beside the store. On a real cluster, a path every node sees (a shared file system).
+    dataset: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
@@ -149,6 +160,7 @@ class Settings:
     actors: ActorSettings = field(default_factory=ActorSettings)
     events: EventSettings = field(default_factory=EventSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
 
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
@@ -169,6 +181,8 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "dedupe.num_perm": lambda v: None if 16 <= v <= 1024 else "must be in [16, 1024]",
     "dedupe.shingle_size": lambda v: None if 1 <= v <= 10 else "must be in [1, 10]",
     "store.batch_size": lambda v: None if v > 0 else "must be > 0",
+    "cluster.chunk_size": lambda v: None if v > 0 else "must be > 0",
+    "cluster.workers": lambda v: None if 0 <= v <= 4096 else "must be in [0, 4096]",
     "store.memory_limit": lambda v: (
         None
         if v == "" or _MEMORY_SIZE.fullmatch(v)

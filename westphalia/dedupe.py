@@ -11,6 +11,7 @@ import hashlib
 import re
 import sqlite3
 import zlib
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,8 +46,7 @@ class DedupeIndex:
 
     def __init__(self, settings: DedupeSettings, path: Path | None = None) -> None:
         self.settings = settings
-        lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
-        self._ranges = [(start, end) for start, end in lsh.hashranges]  # r rows per band
+        self._ranges = band_ranges(settings)
         self.path = path
         self._db = sqlite3.connect(str(path) if path else ":memory:", isolation_level="DEFERRED")
         self._db.executescript(_INDEX_SCHEMA)
@@ -93,8 +93,10 @@ class DedupeIndex:
             keys,
         ).fetchall()
         best: tuple[str, float] | None = None
-        for _, candidate, signature in rows:
-            similarity = float(np.mean(values == np.frombuffer(signature, dtype="<u4")))
+        if not rows:
+            return None
+        found = similarities(values, np.stack([np.frombuffer(r[2], dtype="<u4") for r in rows]))
+        for (_, candidate, _), similarity in zip(rows, found.tolist(), strict=True):
             if similarity >= self.settings.threshold and (best is None or similarity > best[1]):
                 best = (candidate, similarity)
         return best
@@ -115,16 +117,41 @@ class DedupeIndex:
         return None if row[0] is None else str(row[0])
 
     def _keys(self, values: np.ndarray) -> list[int]:
-        """One signed 64-bit key per band: the band's number and its rows' values, hashed."""
-        data = values.tobytes()
-        return [
-            int.from_bytes(
-                hashlib.blake2b(data[start * 4 : end * 4], digest_size=8, salt=_salt(n)).digest(),
-                "little",
-                signed=True,
-            )
-            for n, (start, end) in enumerate(self._ranges)
-        ]
+        return band_keys(values, self._ranges)
+
+    def in_order(self) -> Iterator[tuple[str, str, bytes]]:
+        """(article id, story id, signature) of every indexed article, in the order indexed."""
+        cursor = self._db.execute("SELECT id, story, signature FROM articles ORDER BY rowid")
+        while rows := cursor.fetchmany(10_000):
+            yield from rows
+
+
+def band_ranges(settings: DedupeSettings) -> list[tuple[int, int]]:
+    """The (start, end) signature rows of each LSH band: datasketch MinHashLSH's for the
+    threshold and permutations of `settings`."""
+    lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
+    return [(start, end) for start, end in lsh.hashranges]
+
+
+def band_keys(values: np.ndarray, ranges: list[tuple[int, int]]) -> list[int]:
+    """One signed 64-bit key per band: the band's number and its rows' values, hashed. Two
+    articles are candidates when they share a key (the local index and the cluster's band
+    table both use these)."""
+    data = values.astype("<u4").tobytes()
+    return [
+        int.from_bytes(
+            hashlib.blake2b(data[start * 4 : end * 4], digest_size=8, salt=_salt(n)).digest(),
+            "little",
+            signed=True,
+        )
+        for n, (start, end) in enumerate(ranges)
+    ]
+
+
+def similarities(signature: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of one signature (k values) to each row of `others` (n x k):
+    the share of equal values, as `DedupeIndex.nearest` compares them."""
+    return np.mean(others == signature, axis=-1)
 
 
 # `articles` keeps insertion order in its rowid (the tie-break of `nearest`); `bands` has one

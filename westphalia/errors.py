@@ -61,6 +61,18 @@ class Errors:
         "The web dashboard needs the web extra ({name} is missing). Install it with: "
         "pip install 'westphalia[web]'"
     )
+    E018 = (
+        "Ingesting on a Ray cluster needs the ray extra ({name} is missing). Install it with: "
+        "pip install 'westphalia[ray]'"
+    )
+    E019 = (
+        "Cannot use the Ray cluster at {address}: {reason}. Start one with `ray start --head` and "
+        "pass --ray auto (or its address, host:6379), or pass --ray local to start one here."
+    )
+    E020 = (
+        "{path} is not a westphalia Parquet dataset (no {done} folder of finished parts). Pass "
+        "the folder an ingest --ray wrote (cluster.dataset; by default STORE.dataset)."
+    )
     E101 = "Cannot read {source}: {reason}. Check that the path exists and is readable."
     E102 = "{source} looks binary ({reason}), not text. Remove it or narrow --include."
     E103 = (

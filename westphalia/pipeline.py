@@ -146,7 +146,7 @@ class _Runner:
             strict,
         )
         self.batch = Batch(summary.run_id)
-        self._annotator: _Annotator | None = None
+        self._annotator: Annotator | None = None
 
     def close(self) -> None:
         self.index.close()  # uncommitted additions (a failed batch) are dropped
@@ -189,7 +189,7 @@ class _Runner:
                 fresh.append((article, assignment.story_id))
                 retry.discard(article.id)
         if fresh:
-            self._annotator = self._annotator or _Annotator(self.settings)
+            self._annotator = self._annotator or Annotator(self.settings)
             self._annotator.annotate(fresh, batch, strict=self.strict)
             summary.sentences = self._annotator.sentences
             summary.sentences_skipped = self._annotator.skipped
@@ -299,7 +299,7 @@ def load_knowledge(settings: Settings) -> tuple[Gazetteer, Lexicon]:
     return gazetteer, lexicon
 
 
-class _Annotator:
+class Annotator:
     """The parse, actor and event stages over the new articles of a batch (spaCy loads on
     first use)."""
 
@@ -402,7 +402,18 @@ def _stage(stage: Stage) -> Iterator[None]:
 def _items(
     sources: list[Source | InputError], settings: Settings, strict: bool
 ) -> Iterator[tuple[Article | Rejection, int]]:
-    """Yield (article or rejection, input bytes consumed so far) for every item."""
+    """Yield (normalized article or rejection, input bytes consumed so far) for every item."""
+    for item, consumed in read_items(sources, settings, strict):
+        if isinstance(item, Article):
+            item = normalized(item, settings, strict)
+        yield item, consumed
+
+
+def read_items(
+    sources: list[Source | InputError], settings: Settings, strict: bool
+) -> Iterator[tuple[Article | Rejection, int]]:
+    """Yield (article as read, not yet normalized, or rejection; input bytes consumed so far)
+    for every item of `sources`."""
     done_files = 0  # bytes of the sources finished
     for source in sources:
         if isinstance(source, InputError):
@@ -417,7 +428,7 @@ def _items(
                     yield _rejection(item, Stage.INGEST, settings), done_files + min(within, size)
                     continue
                 within += len(item.raw) + 1  # + the newline of a record
-                yield _normalized(item, settings, strict), done_files + min(within, size)
+                yield item, done_files + min(within, size)
         except Exception as e:
             if strict:
                 raise
@@ -428,7 +439,8 @@ def _items(
         done_files += size
 
 
-def _normalized(article: Article, settings: Settings, strict: bool) -> Article | Rejection:
+def normalized(article: Article, settings: Settings, strict: bool) -> Article | Rejection:
+    """`article` normalized, or the rejection saying why it cannot be."""
     try:
         return normalize(article, settings=settings.normalize)
     except InputError as e:

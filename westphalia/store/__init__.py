@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from .rows import (
     _sentence_rows,
     _source_rows,
     _story_rows,
+    merged_events,
 )
 from .schema import MIGRATIONS, READ_ONLY_CONFIG, SCHEMA_VERSION
 
@@ -197,6 +197,11 @@ class Store:
                 "locator": [a.locator for a in articles],
             }
         )
+        return self.stored_occurrences(keys)
+
+    def stored_occurrences(self, keys: pa.Table) -> set[tuple[str, str, str]]:
+        """The (article_id, source, locator) rows of `keys` already stored."""
+        keys = keys.select(["article_id", "source", "locator"])
         with self._registered("_keys", keys):
             rows = self.con.execute(
                 "SELECT s.article_id, s.source, s.locator FROM article_sources s "
@@ -247,11 +252,7 @@ class Store:
 
     def _upsert_events(self, events: list[Event]) -> None:
         """Store each event once per story; a restatement adds to its count."""
-        merged: dict[str, Event] = {}
-        for event in events:
-            known = merged.get(event.id)
-            merged[event.id] = replace(known, count=known.count + 1) if known else event
-        rows = _event_rows(list(merged.values()))
+        rows = _event_rows(merged_events(events))
         if rows.num_rows == 0:
             return
         with self._registered("_events", rows):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pyarrow as pa
@@ -37,6 +37,31 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.occurrences) + len(self.rejections)
+
+
+def batch_tables(batch: Batch, now: datetime) -> dict[str, pa.Table]:
+    """The rows `batch` adds to each store table (events once per id, restatements counted), as
+    `Store.write` inserts them and a Parquet dataset part holds them."""
+    return {
+        "articles": _article_rows(batch, now),
+        "stories": _story_rows(batch, now),
+        "article_sources": _source_rows(batch, now),
+        "rejections": _rejection_rows(batch, now),
+        "sentences": _sentence_rows(batch),
+        "mentions": _mention_rows(batch),
+        "actors": _actor_rows(batch),
+        "quotes": _quote_rows(batch),
+        "events": _event_rows(merged_events(batch.events)),
+    }
+
+
+def merged_events(events: list[Event]) -> list[Event]:
+    """One event per id, the first statement's, with `count` the number of statements."""
+    merged: dict[str, Event] = {}
+    for event in events:
+        known = merged.get(event.id)
+        merged[event.id] = replace(known, count=known.count + 1) if known else event
+    return list(merged.values())
 
 
 def _article_rows(batch: Batch, now: datetime) -> pa.Table:
