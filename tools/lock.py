@@ -4,9 +4,9 @@
     python tools/lock.py --check    # exit 1 when pyproject.toml and the locks disagree (offline)
 
 One lock per install target: `base` (the engine), `web` (+ dashboard), `ray` (+ Ray scale-out),
-`dev` (+ tests and tools, with both extras). Each also pins the build backend named in `[build-system]`, so
-`pip install --no-build-isolation -e .` builds with a locked setuptools, not whatever the
-registry serves that day. Resolution is universal (markers for other platforms kept) for the
+`dev` (+ tests and tools, with both extras). Each also pins the build backend named in
+`[build-system]`, so `pip install --no-build-isolation -e .` builds with a locked setuptools, not
+whatever the registry serves that day. Resolution is universal (markers for other platforms kept) for the
 oldest supported Python, so one lock serves every user.
 """
 
@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_DIR = "requirements"
 PYTHON = "3.11"  # requires-python's lower bound: the oldest interpreter the locks must serve
-TARGETS = {"base": (), "web": ("web",), "ray": ("ray",), "dev": ("dev",)}  # lock name -> extras it installs
+# lock name -> extras it installs
+TARGETS = {"base": (), "web": ("web",), "ray": ("ray",), "dev": ("dev",)}
 REGENERATE = "python tools/lock.py"
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;\\]+)")
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[([^\]]*)\])?\s*(.*)$")
