@@ -49,7 +49,7 @@ def make_bad_input_dir(root: Path) -> Path:
 
 
 class NoAnnotator:
-    """Stands in for pipeline._Annotator: no spaCy, no coding (tests of ingest and store)."""
+    """Stands in for pipeline.Annotator: no spaCy, no coding (tests of ingest and store)."""
 
     def __init__(self, settings: object) -> None:
         self.parser = self

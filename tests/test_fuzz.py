@@ -135,7 +135,7 @@ def ingest_one(fuzz_store: tuple[Store, Settings, Path], name: str, data: bytes)
     path = where / f"{next(_names)}-{name}"
     path.write_bytes(data)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "_Annotator", NoAnnotator)
+        patch.setattr(pipeline, "Annotator", NoAnnotator)
         summary = run([path], settings=settings_, store=store)
     assert summary.internal_errors == 0 and summary.exit_code is not ExitCode.INTERNAL
     sql = "SELECT locator FROM article_sources WHERE source = ?"

@@ -26,7 +26,7 @@ GOOD = "Kenya and Uganda agreed on Friday to build a new rail link."
 
 @pytest.fixture(autouse=True)
 def no_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "_Annotator", NoAnnotator)
+    monkeypatch.setattr(pipeline, "Annotator", NoAnnotator)
 
 
 def stored(store) -> list[tuple[str, str]]:
@@ -217,7 +217,7 @@ def test_item_by_item_writing_keeps_a_stored_articles_own_rejection(
             raise ValueError("once")
         real(batch)
 
-    monkeypatch.setattr(pipeline, "_Annotator", Flags)
+    monkeypatch.setattr(pipeline, "Annotator", Flags)
     monkeypatch.setattr(store, "write", first_fails)
     (tmp_path / "a.txt").write_text(GOOD)
     run([tmp_path / "a.txt"], settings=settings, store=store)

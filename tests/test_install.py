@@ -61,7 +61,7 @@ def test_a_dependency_added_to_pyproject_only_fails_the_check(checkout: Path) ->
         '"datasketch==2.0.0",\n  "tabulate==0.9.0",',
     )
     problems = lock.check(checkout)
-    assert len(problems) == 3  # base, web and dev all miss it
+    assert len(problems) == 4  # base, web, ray and dev all miss it
     assert problems[0].startswith("base.txt: tabulate is in pyproject.toml but not locked.")
     assert "python tools/lock.py" in problems[0]
 
@@ -84,6 +84,8 @@ def test_a_dependency_dropped_from_pyproject_fails_the_check(checkout: Path) -> 
 
 def test_a_web_extra_dependency_is_not_asked_of_the_base_lock(checkout: Path) -> None:
     assert "fastapi" not in lock.direct_requirements(checkout / "pyproject.toml", "base")
+    assert "ray" not in lock.direct_requirements(checkout / "pyproject.toml", "web")
+    assert lock.direct_requirements(checkout / "pyproject.toml", "ray")["ray"] == "==2.60.0"
     assert lock.direct_requirements(checkout / "pyproject.toml", "dev")["fastapi"] == "==0.163.2"
 
 

@@ -302,7 +302,7 @@ def _run(
             prepared.append(chunk_ref)
             rows.append(rows_ref)
         summary.read = sum(c.items for c in chunks)
-        verdicts = _dedupe(store, index, rows, settings)
+        verdicts = _dedupe(store, index, rows, settings, root)
         try:
             work = _plan(store, verdicts, chunks, run_id, strict, settings)
             stats = _code(settings, root, prepared, work, chunks, total, on_progress)
@@ -342,12 +342,13 @@ def _chunks(
         yield chunk, consumed
 
 
-def _dedupe(store: Store, index: Any, rows: list[Any], settings: Settings) -> _Verdicts:
+def _dedupe(store: Store, index: Any, rows: list[Any], settings: Settings, root: Path) -> _Verdicts:
     """Every article's verdict (new, near or exact duplicate, and its story), computed over the
     band table as described in the module's docstring."""
     import ray
 
-    folder = tempfile.TemporaryDirectory(prefix="westphalia-dedupe-")
+    # beside the dataset (the disk sized for the corpus), not in /tmp
+    folder = tempfile.TemporaryDirectory(prefix=".dedupe-", dir=root)
     con = duckdb.connect(str(Path(folder.name) / "dedupe.duckdb"))
     con.execute(f"SET memory_limit = '{_DEDUPE_MEMORY}'")
     verdicts = _Verdicts(con, folder, settings.dedupe.num_perm, settings.dedupe.threshold)
@@ -531,7 +532,9 @@ def _code(
     import ray
 
     workers = settings.cluster.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    coder = ray.remote(_Coder).options(num_cpus=1)
+    # an actor whose process dies (out of memory, a crash in a native library) is started again
+    # and its chunk retried; a chunk is written whole or not at all, so a retry is safe
+    coder = ray.remote(_Coder).options(num_cpus=1, max_restarts=2, max_task_retries=2)
     actors = [coder.remote(settings, str(root)) for _ in range(min(workers, len(work)) or 1)]
     pending: dict[Any, int] = {}  # result -> chunk
     pending_actor: dict[int, Any] = {}  # chunk -> its actor
