@@ -262,3 +262,34 @@ def test_ingest_while_a_server_reads_names_the_holder(tmp_path: Path) -> None:
         result = westphalia("ingest", "a.txt", "--store", "s.duckdb", cwd=tmp_path)
     assert result.returncode == 1
     assert " ".join(result.stderr.split()) == _in_use("s.duckdb", holder)
+
+
+@pytest.mark.slow
+def test_listings_fit_the_terminal_and_wide_shows_sentences_whole(demo_store: Path) -> None:
+    """At 80 columns (a pipe's width) each event is one or two lines no wider than 80, its
+    sentence cut with an ellipsis; --wide keeps every word; the demo's summary fits a screen."""
+    where, store = demo_store.parent, ["--store", demo_store.name]
+    full = [
+        json.loads(x) for x in westphalia("events", *store, "--json", cwd=where).stdout.splitlines()
+    ]
+    listed = westphalia("events", *store, cwd=where).stdout
+    lines = listed.rstrip().splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert len(lines) <= 2 * len(full) + 3 and "…" in listed
+    longest = max(full, key=lambda r: len(r["sentence"]))
+    assert longest["sentence"] not in listed.replace("\n", " ")
+    wide = westphalia("events", *store, "--wide", cwd=where).stdout
+    assert longest["sentence"] in " ".join(wide.split())
+    stories = westphalia("stories", *store, cwd=where).stdout.rstrip().splitlines()
+    assert max(len(line.rstrip()) for line in stories) <= 80
+    actors = westphalia("actors", *store, cwd=where).stdout.rstrip().splitlines()
+    assert max(len(line.rstrip()) for line in actors) <= 80
+
+
+@pytest.mark.slow
+def test_demo_summary_fits_one_screen(tmp_path: Path) -> None:
+    result = westphalia("demo", cwd=tmp_path)
+    lines = result.stdout.rstrip().splitlines()
+    assert len(lines) <= 50 and max(len(line.rstrip()) for line in lines) <= 80
+    assert "... and 14 more" in result.stdout  # stories not shown are counted
+    assert "westphalia serve --store" in " ".join(result.stdout.split())

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -34,7 +36,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-DEMO_ROWS = 10  # actors shown by `demo`
+# rows of each table `demo` shows, so that its summary fits one screen
+DEMO_STORIES, DEMO_ROWS, DEMO_EVENTS = 5, 6, 6
 SUMMARY_REJECTIONS = 20  # rejections shown after a run; `westphalia rejections` lists them all
 out = Console()
 err = Console(stderr=True)
@@ -55,6 +58,9 @@ SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="Override a setting: KEY=VALUE (repeatable).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
+WideOpt = Annotated[
+    bool, typer.Option("--wide", help="Show sentences and titles whole (wrapped), not cut.")
+]
 
 
 def _show_version(value: bool) -> None:
@@ -349,7 +355,7 @@ def demo(
             [str(corpus)], settings, db, strict=False, quiet=as_json, command="demo"
         )
         rows = queries.stories(db)
-        actors = queries.actors(db)[:DEMO_ROWS]
+        actors = queries.actors(db)
         pair = queries.busiest_dyad(db)
         dyad = queries.events(db, EventFilter(dyad=pair)) if pair else []
         names = [analyze.actor_name(db, code) for code in pair or ()]
@@ -359,26 +365,83 @@ def demo(
     else:
         out.print(f"Sample corpus: {corpus}", highlight=False)
         _print_summary(summary, settings.store.path)
-        _print_stories(rows)
-        _print_actors(actors)
+        largest = sorted(rows, key=lambda story: -story.n_articles)[:DEMO_STORIES]
+        _print_stories(largest, more=max(0, len(rows) - DEMO_STORIES))
+        _print_actors(actors[:DEMO_ROWS], more=max(0, len(actors) - DEMO_ROWS))
         if pair:
-            _print_events(dyad, title=f"Events between {names[0]} and {names[1]}")
+            _print_events(
+                dyad[:DEMO_EVENTS],
+                title=f"Events between {names[0]} and {names[1]}",
+                more=max(0, len(dyad) - DEMO_EVENTS),
+            )
         events = f"westphalia events --store {store}" + (
             f" --dyad {'-'.join(pair)}" if pair else ""
         )
-        out.print(f"\nNext: {events} · westphalia actors --store {store}", highlight=False)
+        out.print(
+            f"\nNext: {events} · westphalia stories --store {store} · "
+            f"westphalia serve --store {store}",
+            highlight=False,
+        )
     raise typer.Exit(summary.exit_code)
 
 
-def _print_stories(stories: list[Story]) -> None:
+def _print_stories(stories: list[Story], *, wide: bool = False, more: int = 0) -> None:
     columns = ("story", "articles", "first", "last", "title or lead")
-    table = Table(*columns, title="Stories", title_justify="left")
-    for story in stories:
-        first, last = _shown_date(story.first_published), _shown_date(story.last_published)
-        table.add_row(
-            story.id, str(story.n_articles), first, last, story.title or f"{story.lead}..."
+    rows = [
+        (
+            story.id,
+            str(story.n_articles),
+            _shown_date(story.first_published),
+            _shown_date(story.last_published),
+            story.title or f"{story.lead}...",
         )
-    out.print(table)
+        for story in stories
+    ]
+    _print_listing("Stories", columns, rows, wide=wide, more=more)
+
+
+MIN_TEXT_WIDTH = 40  # narrower than this, a listing's text goes on a line of its own
+
+
+def _print_listing(
+    title: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    *,
+    wide: bool,
+    more: int = 0,
+) -> None:
+    """A table whose last column (a sentence, a title) is cut to the terminal's width, so each
+    row is one line. When that leaves the text fewer than MIN_TEXT_WIDTH columns, each row is
+    two lines instead: its facts, then the text, cut. `wide`: each row's facts, then its text
+    whole, wrapped and indented. `more` rows not shown are counted under the table."""
+    if wide:
+        out.print(Text(title, style="italic"))
+        for row in rows:
+            out.print("  ".join(row[:-1]), highlight=False, soft_wrap=True)
+            if row[-1]:
+                out.print(Padding(Text(row[-1], style="dim"), (0, 0, 0, 4)))
+    else:
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns[:-1])]
+        # two columns of padding between columns, none at the edges (box.SIMPLE_HEAD)
+        left = out.width - sum(widths) - 2 * (len(columns) - 1)
+        if left >= MIN_TEXT_WIDTH:
+            table = Table(
+                title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=True
+            )
+            for column, width in zip(columns[:-1], widths, strict=True):
+                table.add_column(column, no_wrap=True, min_width=width)
+            table.add_column(columns[-1], no_wrap=True, overflow="ellipsis", ratio=1)
+            for row in rows:
+                table.add_row(*row)
+            out.print(table)
+        else:
+            out.print(Text(title, style="italic"))
+            for row in rows:
+                out.print("  ".join(row[:-1]), highlight=False, no_wrap=True, overflow="ellipsis")
+                out.print(Text("    " + row[-1], style="dim"), no_wrap=True, overflow="ellipsis")
+    if more:
+        out.print(f"... and {more:,} more", style="dim", highlight=False)
 
 
 def _shown_date(value: date | None) -> str:
@@ -391,12 +454,16 @@ def stories(
     config: ConfigOpt = None,
     set_: SetOpt = None,
     limit: Annotated[int | None, typer.Option(help="Show at most this many stories.")] = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List the stories (clusters of duplicate articles) in the store."""
     with _existing_store(config, set_, store) as db:
         rows = queries.stories(db, limit=limit)
-    _print_jsonl(asdict(story) for story in rows) if as_json else _print_stories(rows)
+    if as_json:
+        _print_jsonl(asdict(story) for story in rows)
+    else:
+        _print_stories(rows, wide=wide)
 
 
 @app.command()
@@ -426,6 +493,7 @@ def actors(
     ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List actors with their mention counts, or the mentions of one article."""
@@ -436,16 +504,16 @@ def actors(
     elif article:
         _print_mentions(rows)  # type: ignore[arg-type]
     else:
-        _print_actors(rows)  # type: ignore[arg-type]
+        _print_actors(rows, wide=wide)  # type: ignore[arg-type]
 
 
-def _print_actors(rows: list[ActorRow]) -> None:
+def _print_actors(rows: list[ActorRow], *, wide: bool = False, more: int = 0) -> None:
     columns = ("code", "name", "mentions", "articles", "mentioned as")
-    table = Table(*columns, title="Actors", title_justify="left")
-    for r in rows:
-        names = ", ".join((r.entities or [])[:6])
-        table.add_row(r.code, r.name, str(r.mentions), str(r.articles), names)
-    out.print(table)
+    shown = [
+        (r.code, r.name, str(r.mentions), str(r.articles), ", ".join((r.entities or [])[:6]))
+        for r in rows
+    ]
+    _print_listing("Actors", columns, shown, wide=wide, more=more)
 
 
 def _print_mentions(rows: list[MentionRow]) -> None:
@@ -474,9 +542,10 @@ def events(
     limit: Annotated[int | None, typer.Option(help="Show at most this many events.")] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List coded events with their evidence sentences."""
+    """List coded events with their evidence sentences (cut to the terminal; --wide: whole)."""
     pair = tuple(dyad.upper().split("-", 1)) if dyad else None
     if pair is not None and len(pair) != 2:
         raise typer.BadParameter("--dyad takes two actor codes joined by a hyphen, e.g. RUS-PAK")
@@ -495,25 +564,25 @@ def events(
     if as_json:
         _print_jsonl(r.as_dict() for r in rows)
         return
-    _print_events(rows, title="Events")
+    _print_events(rows, title="Events", wide=wide)
 
 
-def _print_events(rows: list[EventRow], *, title: str) -> None:
+def _print_events(rows: list[EventRow], *, title: str, wide: bool = False, more: int = 0) -> None:
     columns = ("id", "date", "source", "target", "code", "Goldstein", "n", "sentence")
-    table = Table(*columns, title=title, title_justify="left")
-    for r in rows:
-        goldstein = f"{r.goldstein or 0:+.1f}"
-        table.add_row(
+    shown = [
+        (
             r.id,
             _shown_date(r.date),
             r.source,
             r.target,
             r.code,
-            goldstein,
+            f"{r.goldstein or 0:+.1f}",
             str(r.count),
             r.sentence or "",
         )
-    out.print(table)
+        for r in rows
+    ]
+    _print_listing(title, columns, shown, wide=wide, more=more)
 
 
 def _day(value: datetime | None) -> date | None:
