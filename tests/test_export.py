@@ -38,6 +38,17 @@ def test_gdelt_export_loads_with_the_gdelt_header(demo_store: Path, tmp_path: Pa
     assert frame["QuadClass"].isin(["1", "2", "3", "4"]).all()
     chn_pak = frame[(frame.Actor1CountryCode == "CHN") & (frame.Actor2CountryCode == "PAK")]
     assert len(chn_pak) > 0 and (chn_pak.Actor1Name.str.isupper()).all()
+    # located events carry a point: type, name, FIPS code, coordinates and feature id
+    placed = frame[frame.ActionGeo_Type != ""]
+    assert len(placed) >= 10
+    assert placed.ActionGeo_Type.isin(["1", "3", "4"]).all()
+    assert (placed.ActionGeo_Lat != "").all() and (placed.ActionGeo_FeatureID != "").all()
+    assert placed.ActionGeo_Lat.astype(float).between(-90, 90).all()
+    assert placed.ActionGeo_Long.astype(float).between(-180, 180).all()
+    islamabad = placed[placed.ActionGeo_FullName == "Islamabad, Pakistan"]
+    assert len(islamabad) and (islamabad.ActionGeo_CountryCode == "PK").all()  # FIPS, not ISO
+    assert (islamabad.ActionGeo_FeatureID == "1176615").all()  # its GeoNames id
+    assert islamabad.ActionGeo_Lat.astype(float).between(33.5, 34.0).all()
 
 
 def test_parquet_csv_jsonl_agree(demo_store: Path, tmp_path: Path) -> None:
@@ -50,6 +61,10 @@ def test_parquet_csv_jsonl_agree(demo_store: Path, tmp_path: Path) -> None:
     assert list(parquet["id"]) == list(csv["id"]) == [r["id"] for r in jsonl]
     assert all("PAK" in (r["source"][:3], r["target"][:3]) for r in jsonl)
     assert set(parquet["code"]) == set(csv["code"])
+    for column in ("geo_type", "geo_name", "lat", "lon", "geonames_id"):
+        assert column in parquet.columns and column in csv.columns and column in jsonl[0]
+    located = parquet[parquet["geo_type"].notna()]
+    assert len(located) and located["lat"].notna().all()
 
 
 def test_graphml_export_is_the_network(demo_store: Path, tmp_path: Path) -> None:

@@ -62,6 +62,7 @@ from .pipeline import (
     ProgressCallback,
     RunSummary,
     _total_bytes,
+    locate_stored_events,
     normalized,
     read_items,
 )
@@ -283,6 +284,7 @@ def _run(
     summary = RunSummary(run_id)
     store.start_run(run_id, command)
     store.limit_memory(settings.store.memory_limit)
+    locate_stored_events(store)
     root = dataset_path(settings).resolve()
     root.mkdir(parents=True, exist_ok=True)
     index = load_index(store, settings.dedupe)

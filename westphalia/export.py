@@ -80,7 +80,7 @@ GDELT_COLUMNS = (
 )
 
 # What westphalia writes in each GDELT column; every column not named here is left empty
-# (ethnic and religion codes, tone, actor geography, coordinates, FIPS country codes).
+# (ethnic and religion codes, tone, actor geography, ADM1/ADM2 codes).
 GDELT_MAPPING = {
     "GLOBALEVENTID": "the first 15 hex digits of the westphalia event id, as an integer",
     "SQLDATE": "event date YYYYMMDD (resolved from the sentence, else publication date)",
@@ -98,8 +98,11 @@ GDELT_MAPPING = {
     "GoldsteinScale": "the Goldstein weight of the CAMEO code",
     "NumMentions / NumArticles": "articles of the story that state the event",
     "NumSources": "distinct input files or feeds those articles came from",
-    "ActionGeo_Type": "1 country, 4 city or place",
-    "ActionGeo_FullName": "place name, country name",
+    "ActionGeo_Type": "1 country, 3 US city, 4 world city (GeoNames, via events.geocode)",
+    "ActionGeo_FullName": "city name, country name; or the country name",
+    "ActionGeo_CountryCode": "FIPS 10-4 code of the location's country",
+    "ActionGeo_Lat / ActionGeo_Long": "the city's coordinates; for a country, its capital's",
+    "ActionGeo_FeatureID": "the city's GeoNames id; for a country, its FIPS code (as GDELT)",
     "DATEADDED": "when the article was ingested, YYYYMMDDHHMMSS (UTC)",
     "SOURCEURL": "the article URL, else its source path (with #line for JSONL and CSV records)",
 }
@@ -204,7 +207,8 @@ def _gdelt(
     where, params = EventFilter(start=start, end=end, actor=actor).where()
     sql = f"""
         SELECT e.id, e.date, e.code, e.quad_class, e.goldstein, e.count, e.sentence_idx,
-               e.location, e.place, ar.ingested_at, ar.url, ar.source, ar.locator,
+               e.location, e.place, e.geo_type, e.geo_name, e.geo_fips, e.lat, e.lon,
+               e.geonames_id, ar.ingested_at, ar.url, ar.source, ar.locator,
                (SELECT count(DISTINCT x.source) FROM articles x WHERE x.story_id = e.story_id) AS n_sources,
                {_GDELT_ACTOR.format(e="e", side="source", a="sa", n="a1")},
                {_GDELT_ACTOR.format(e="e", side="target", a="ta", n="a2")},
@@ -271,6 +275,12 @@ def _gdelt_row(r: dict[str, Any]) -> list[str]:
 
 
 def _action_geo(r: dict[str, Any]) -> list[str]:
+    """Type, FullName, CountryCode, ADM1Code, ADM2Code, Lat, Long, FeatureID."""
+    if r["geo_type"] is not None:
+        coordinates = [f"{r['lat']:.4f}", f"{r['lon']:.4f}"] if r["lat"] is not None else ["", ""]
+        # GDELT's feature id of a country is its FIPS code; of a city, its GeoNames id
+        feature = r["geo_fips"] if r["geo_type"] == 1 else str(r["geonames_id"])
+        return [str(r["geo_type"]), r["geo_name"], r["geo_fips"], "", "", *coordinates, feature]
     if not r["location"] and not r["place"]:
         return [""] * 8
     country = r["location_name"] or r["location"] or ""

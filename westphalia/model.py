@@ -212,6 +212,14 @@ class Event:
     goldstein: float | None = None
     quad_class: int | None = None
     plover: str | None = None
+    # the location as a point (events.geocode): GDELT geo type (1 country, 3 US city, 4 world
+    # city), full name, FIPS 10-4 country code, coordinates, GeoNames id
+    geo_type: int | None = None
+    geo_name: str | None = None
+    geo_fips: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
 
     @property
     def id(self) -> str:

@@ -98,6 +98,7 @@ def run(
     summary = RunSummary(run_id)
     store.start_run(run_id, command)
     store.limit_memory(settings.store.memory_limit)
+    locate_stored_events(store)
     index = load_index(store, settings.dedupe)
     sources = list(ingest_stage.discover(paths, settings=settings.ingest))
     total = _total_bytes(sources)
@@ -119,6 +120,33 @@ def run(
             run_id, {k: v for k, v in summary.as_dict().items() if k != "rejections"}, status=status
         )
     return summary
+
+
+def locate_stored_events(store: Store) -> int:
+    """Give coordinates to the stored events that have a location and no point (coded before
+    events carried one, schema 6); return how many were updated."""
+    pairs = store.query(
+        "SELECT DISTINCT location, place FROM events WHERE location IS NOT NULL "
+        "AND geo_type IS NULL"
+    )
+    if not pairs:
+        return 0
+    from .events.geocode import GEO_FIELDS, geocode, located
+
+    updated = 0
+    with store.transaction():
+        for pair in pairs:
+            fields = located(geocode(pair["location"], pair["place"]))
+            if fields["geo_type"] is None:
+                continue  # a location GeoNames does not know: left without a point
+            assignments = ", ".join(f"{name} = ?" for name in GEO_FIELDS)
+            rows = store.con.execute(
+                f"UPDATE events SET {assignments} WHERE location = ? "
+                "AND place IS NOT DISTINCT FROM ? AND geo_type IS NULL",
+                [*(fields[name] for name in GEO_FIELDS), pair["location"], pair["place"]],
+            ).fetchall()
+            updated += int(rows[0][0]) if rows else 0
+    return updated
 
 
 def _total_bytes(sources: list[Source | InputError]) -> int | None:

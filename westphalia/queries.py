@@ -171,6 +171,11 @@ class EventRow(_Row):
     domains: list[str]
     location: str | None
     place: str | None
+    geo_type: int | None  # 1 country, 3 US city, 4 world city (GDELT's geo types)
+    geo_name: str | None
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
     sentence: str | None
     pattern: str
     story_id: str
@@ -276,8 +281,8 @@ def event_sql(where: str) -> str:
     return f"""
         SELECT e.id, e.date, e.date_precision, e.source, sa.name AS source_name, e.target,
                ta.name AS target_name, e.code, e.quad_class, e.goldstein, e.plover, e.count,
-               e.confidence, {domain_sql()} AS domains, e.location, e.place,
-               s.text AS sentence, e.pattern, e.story_id, e.article_id, e.sentence_idx,
+               e.confidence, {domain_sql()} AS domains, e.location, e.place, e.geo_type,
+               e.geo_name, e.lat, e.lon, e.geonames_id, s.text AS sentence, e.pattern, e.story_id, e.article_id, e.sentence_idx,
                s.start_char AS sentence_start, e.trigger_start, e.trigger_end, e.source_start,
                e.source_end, e.target_start, e.target_end, ar.title, ar.published
         FROM events e

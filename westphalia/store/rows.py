@@ -216,6 +216,12 @@ def _event_rows(events: list[Event]) -> pa.Table:
             "goldstein": pa.array([e.goldstein for e in events], type=pa.float64()),
             "quad_class": pa.array([e.quad_class for e in events], type=i32),
             "plover": [e.plover for e in events],
+            "geo_type": pa.array([e.geo_type for e in events], type=i32),
+            "geo_name": pa.array([e.geo_name for e in events], type=pa.string()),
+            "geo_fips": pa.array([e.geo_fips for e in events], type=pa.string()),
+            "lat": pa.array([e.lat for e in events], type=pa.float64()),
+            "lon": pa.array([e.lon for e in events], type=pa.float64()),
+            "geonames_id": pa.array([e.geonames_id for e in events], type=pa.int64()),
         }
     )
 

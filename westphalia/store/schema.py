@@ -97,6 +97,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         "runs record the process that started them",
         "ALTER TABLE runs ADD COLUMN pid INTEGER;",
     ),
+    (
+        6,
+        "events carry their location as a point (GDELT geo type, name, FIPS code, coordinates, "
+        "GeoNames id)",
+        """
+        ALTER TABLE events ADD COLUMN geo_type INTEGER;
+        ALTER TABLE events ADD COLUMN geo_name VARCHAR;
+        ALTER TABLE events ADD COLUMN geo_fips VARCHAR;
+        ALTER TABLE events ADD COLUMN lat DOUBLE;
+        ALTER TABLE events ADD COLUMN lon DOUBLE;
+        ALTER TABLE events ADD COLUMN geonames_id BIGINT;
+        """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # Every read-only connection: no files, network or extensions beyond the store itself, and no SET

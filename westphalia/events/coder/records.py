@@ -11,6 +11,7 @@ from datetime import date
 from ...model import Event, Mention
 from ...parse import Parse, Token
 from ..dates import PUBLICATION, UNKNOWN, resolve_date
+from ..geocode import geocode, located
 from ..lexicon import Semantics
 from ..locations import event_location
 from ..ontology import described
@@ -46,6 +47,7 @@ def _events(
         location, place = event_location(
             parse, trigger_token, code=code, mentions=mentions, target=target, source=source
         )
+        point = geocode(location, place) if location else None
         event = Event(
             article_id=parse.article_id,
             story_id=story_id,
@@ -62,6 +64,7 @@ def _events(
             date_precision=precision,
             location=location,
             place=place,
+            **located(point),
         )
         events.append(described(event))  # Goldstein, QuadClass, PLOVER of its code
     return events
