@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -198,38 +199,132 @@ def server(demo_store: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def test_dashboard_in_chromium(server: str) -> None:
-    """Open the dashboard, click a dyad, see its events, follow one to its highlighted text."""
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():  # .ci/run installs it; elsewhere: apt-get install chromium
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP
-        page.goto(server + "/")
-        page.wait_for_selector("#network canvas")
-        assert page.evaluate("window.westphaliaNetwork.nodes().length") > 10
-        page.click("button.dyad-link[data-dyad='CHN-PAK']")
-        page.wait_for_selector("#dyad-events tbody tr[data-event]")
-        assert "China (CHN)" in page.inner_text("#dyad-title")
-        rows = page.locator("#dyad-events tbody tr[data-event]").count()
-        assert rows > 0 and page.locator("#dyad-chart").is_visible()
-        page.screenshot(path=SCREENSHOTS / "dashboard-dyad.png", full_page=True)
-        page.locator("#dyad-events a.article-link").first.click()
-        page.wait_for_selector("#article-text mark.trigger")
-        page.screenshot(path=SCREENSHOTS / "dashboard-article.png")
-        page.fill("#search input[name=actor]", "RUS")
-        page.fill("#search input[name=code]", "062")
-        page.click("#search button")
-        page.wait_for_selector("#result-events tbody tr[data-event]")
-        codes = page.locator(
-            "#result-events tbody tr[data-event] td:nth-child(4)"
-        ).all_inner_texts()
-        browser.close()
-    assert codes and all(c.startswith("062") for c in codes)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """The dashboard's overview, drawn; fails the test on any script or CSP error."""
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP
+    page.goto(server + "/")
+    page.wait_for_selector("#network canvas")
+    page.wait_for_selector("#map path.has-events")
+    yield page
+    page.close()
     assert errors == [], "\n".join(errors)
+
+
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def _in_viewport(page: Any, selector: str) -> bool:
+    """The element is shown and its top is on the first screen (the page is not scrolled)."""
+    box = page.locator(selector).bounding_box()
+    return (
+        page.locator(selector).is_visible()
+        and box is not None
+        and 0 <= box["y"] < VIEWPORT["height"] / 3
+        and page.evaluate("window.scrollY") == 0
+    )
+
+
+def test_a_network_edge_opens_its_dyad_at_the_top_and_back_returns(page: Any) -> None:
+    network = page.locator("#network")
+    assert page.evaluate("window.westphaliaNetwork.nodes().length") > 10
+    assert page.evaluate("window.westphaliaLabelOverlaps()") == 0  # no label over another
+    page.screenshot(path=SCREENSHOTS / "dashboard-overview.png", full_page=True)
+    # hovering an edge shows the dyad's counts
+    page.evaluate("window.westphaliaNetwork.getElementById('CHN-PAK').emit('mouseover')")
+    assert re.search(
+        r"CHN–PAK: \d+ events \(\d+ cooperation, \d+ conflict\)", page.inner_text("#tip")
+    )
+    page.evaluate("window.westphaliaNetwork.getElementById('CHN-PAK').emit('mouseout')")
+    assert page.locator("#tip").is_hidden()
+    # clicking it opens the dyad view at the top of the page, the overview out of the way
+    network.scroll_into_view_if_needed()
+    page.evaluate("window.westphaliaNetwork.getElementById('CHN-PAK').emit('tap')")
+    page.wait_for_selector("#dyad-events tbody tr[data-event]")
+    assert page.url.endswith("#/dyad/CHN/PAK")
+    assert _in_viewport(page, "#dyad") and "China (CHN)" in page.inner_text("#dyad-title")
+    assert page.locator("#overview").is_hidden() and page.locator("#dyad-chart").is_visible()
+    assert page.input_value("#share") == page.url  # the link to copy
+    # the chart's months run on a time axis: every month from the first to the last
+    months = page.evaluate("window.westphaliaChartMonths")
+    steps = {
+        (int(b[:4]) * 12 + int(b[5:])) - (int(a[:4]) * 12 + int(a[5:]))
+        for a, b in zip(months, months[1:], strict=False)
+    }
+    assert len(months) > 3 and steps == {1}
+    page.screenshot(path=SCREENSHOTS / "dashboard-dyad.png")
+    page.go_back()
+    page.wait_for_selector("#overview:not([hidden])")
+    assert page.locator("#dyad").is_hidden() and page.locator("#viewbar").is_hidden()
+    page.go_forward()
+    page.wait_for_selector("#dyad:not([hidden])")
+    assert "China (CHN)" in page.inner_text("#dyad-title")
+
+
+def test_a_map_country_filters_the_events(page: Any) -> None:
+    assert page.locator("#map path.country").count() > 150  # every country drawn, offline
+    assert page.locator("#map circle.place").count() > 3  # event locations as points
+    page.screenshot(path=SCREENSHOTS / "dashboard-map.png")
+    page.click("#map path[data-code=PAK]")
+    page.wait_for_selector("#result-events tbody tr[data-event]")
+    assert page.url.endswith("#/events?actor=PAK") and _in_viewport(page, "#results")
+    sides = page.locator("#result-events tbody tr[data-event]").evaluate_all(
+        "rows => rows.map(r => [r.cells[1].textContent, r.cells[2].textContent])"
+    )
+    assert sides and all("PAK" in (s[:3], t[:3]) for s, t in sides)
+    # the map follows the filter: the countries of those events only
+    page.wait_for_function("document.querySelectorAll('#map path.has-events').length < 10")
+    coloured = page.locator("#map path.has-events").evaluate_all(
+        "paths => paths.map(p => p.dataset.code)"
+    )
+    assert "PAK" in coloured and "ETH" not in coloured
+    page.select_option("#map-colour", "goldstein")
+    assert (
+        page.locator("#map path[data-code=PAK]").get_attribute("fill").startswith("rgba(26,127,55")
+    )
+    page.screenshot(path=SCREENSHOTS / "dashboard-events.png", full_page=True)
+
+
+def test_an_article_shows_its_highlighted_spans_and_search_narrows(page: Any) -> None:
+    page.click("button.dyad-link[data-dyad='CHN-PAK']")
+    page.wait_for_selector("#dyad-events tbody tr[data-event]")
+    page.locator("#dyad-events a.article-link").first.click()
+    page.wait_for_selector("#article-text mark.trigger")
+    assert _in_viewport(page, "#article-title")
+    for span in ("mark.source", "mark.target", "mark.trigger", "span.mention"):
+        assert page.locator(f"#article-text {span}").count() > 0, span
+    page.screenshot(path=SCREENSHOTS / "dashboard-article.png")
+    page.fill("#search input[name=actor]", "RUS")
+    page.fill("#search input[name=code]", "062")
+    page.click("#search button")
+    page.wait_for_selector("#result-events tbody tr[data-event]")
+    codes = page.locator("#result-events tbody tr[data-event] td:nth-child(4)").all_inner_texts()
+    assert codes and all(c.startswith("062") for c in codes)
+
+
+def test_map_endpoint(client: TestClient) -> None:
+    everything = client.get("/api/map").json()
+    (pakistan,) = [c for c in everything["countries"] if c["code"] == "PAK"]
+    assert pakistan["numeric"] == "586" and pakistan["events"] > 5
+    assert all(-90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180 for p in everything["places"])
+    assert {p["name"] for p in everything["places"]} >= {"Islamabad, Pakistan"}
+    narrowed = client.get("/api/map", params={"actor": "PAK"}).json()
+    assert len(narrowed["countries"]) < len(everything["countries"])
+    assert client.get("/api/map", params={"code": "x"}).status_code == 422

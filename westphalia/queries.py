@@ -475,3 +475,90 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
     return value
+
+
+# --- the map -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CountryCount(_Row):
+    """Events with an actor of one country (source or target side), for the map."""
+
+    code: str  # ISO alpha-3
+    numeric: str  # ISO numeric, the id of the country's shape in world-atlas
+    name: str
+    events: int
+    goldstein: float  # net: the sum of the events' Goldstein scores
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount(_Row):
+    """Events located at one point (a city, or a country at its capital)."""
+
+    geonames_id: int
+    name: str
+    geo_type: int
+    lat: float
+    lon: float
+    events: int
+    goldstein: float
+
+
+def map_counts(
+    store: Store, where: EventFilter = EventFilter()
+) -> tuple[list[CountryCount], list[PlaceCount]]:
+    """The events matching `where` by country of their actors, and by point of their location."""
+    import pycountry
+
+    where.check()
+    clause, params = where.where()
+    matching = (
+        "SELECT DISTINCT e.id, e.source, e.target, e.goldstein, e.geonames_id, e.geo_name, "
+        "e.geo_type, e.lat, e.lon FROM events e "
+        "LEFT JOIN sentences s ON s.article_id = e.article_id AND s.idx = e.sentence_idx "
+        f"WHERE {clause}"
+    )
+    by_country = store.query(
+        f"WITH m AS ({matching}), sides AS (SELECT DISTINCT m.id, m.goldstein, a.country "
+        "FROM m JOIN actors a ON a.code = m.source OR a.code = m.target "
+        "WHERE length(a.country) = 3) "
+        "SELECT sides.country, any_value(n.name) AS name, count(*) AS events, "
+        "coalesce(sum(sides.goldstein), 0) AS goldstein FROM sides "
+        "LEFT JOIN actors n ON n.code = sides.country "
+        "GROUP BY sides.country ORDER BY events DESC, sides.country",
+        params,
+    )
+    countries = []
+    for row in by_country:
+        found = pycountry.countries.get(alpha_3=row["country"])
+        if found is None:  # IGO, a historic state: not on the map
+            continue
+        countries.append(
+            CountryCount(
+                row["country"],
+                found.numeric,
+                row["name"] or found.name,
+                int(row["events"]),
+                round(float(row["goldstein"]), 1),
+            )
+        )
+    by_point = store.query(
+        f"WITH m AS ({matching}) SELECT geonames_id, any_value(geo_name) AS name, "
+        "any_value(geo_type) AS geo_type, any_value(lat) AS lat, any_value(lon) AS lon, "
+        "count(*) AS events, coalesce(sum(goldstein), 0) AS goldstein FROM m "
+        "WHERE lat IS NOT NULL GROUP BY geonames_id ORDER BY events DESC, geonames_id",
+        params,
+    )
+    places = [
+        PlaceCount(
+            int(r["geonames_id"]),
+            r["name"],
+            int(r["geo_type"]),
+            float(r["lat"]),
+            float(r["lon"]),
+            int(r["events"]),
+            round(float(r["goldstein"]), 1),
+        )
+        for r in by_point
+    ]
+    return countries, places

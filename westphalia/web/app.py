@@ -165,7 +165,8 @@ def _routes(app: FastAPI) -> None:
             raise HTTPException(
                 404, f"No front-end library {name}; run npm ci --prefix {NODE_MODULES.parent}"
             )
-        return FileResponse(VENDOR[name], media_type="text/javascript")
+        kind = "application/json" if name.endswith(".json") else "text/javascript"
+        return FileResponse(VENDOR[name], media_type=kind)
 
     @app.get("/api/health", tags=["store"])
     def health(s: Db) -> dict[str, Any]:
@@ -212,6 +213,27 @@ def _routes(app: FastAPI) -> None:
         )
         rows = [e.as_dict() for e in queries.events(s, where, limit=limit, offset=offset)]
         return {"events": jsonable_encoder(rows), "limit": limit, "offset": offset}
+
+    @app.get("/api/map", tags=["analysis"])
+    def event_map(
+        s: Db,
+        actor: Code = None,
+        code: Annotated[str | None, Query(pattern=r"^\d{2,4}$")] = None,
+        domain: str | None = None,
+        start: Day = None,
+        end: Day = None,
+        q: Annotated[str | None, Query(description="Words in the evidence sentence")] = None,
+    ) -> dict[str, Any]:
+        """Events by country of their actors (`countries`: ISO alpha-3 and numeric codes, events,
+        net Goldstein) and by point of their location (`places`: GeoNames id, coordinates)."""
+        where = queries.EventFilter(
+            actor=actor, code=code, domain=domain, start=start, end=end, words=q
+        )
+        countries, places = queries.map_counts(s, where)
+        return {
+            "countries": [c.as_dict() for c in countries],
+            "places": [p.as_dict() for p in places],
+        }
 
     @app.get("/api/events/{event_id}", tags=["events"])
     def event(s: Db, event_id: str) -> dict[str, Any]:

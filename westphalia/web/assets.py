@@ -12,6 +12,11 @@ NODE_MODULES = Path(str(files("westphalia.web"))) / "node_modules"
 VENDOR = {
     "cytoscape.min.js": NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js",
     "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.min.js",
+    # the map: country shapes (Natural Earth 1:110m as TopoJSON) drawn with d3-geo
+    "d3-array.min.js": NODE_MODULES / "d3-array" / "dist" / "d3-array.min.js",
+    "d3-geo.min.js": NODE_MODULES / "d3-geo" / "dist" / "d3-geo.min.js",
+    "topojson-client.min.js": NODE_MODULES / "topojson-client" / "dist" / "topojson-client.min.js",
+    "countries-110m.json": NODE_MODULES / "world-atlas" / "countries-110m.json",
 }
 
 
