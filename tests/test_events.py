@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from fakes import GAZ, LEXICON_ENTRIES
@@ -539,3 +540,31 @@ def test_anti_protesters_are_not_the_country_they_oppose(parser) -> None:
 def test_a_raised_passive_subject_is_the_doer_of_the_clause(parser) -> None:
     # "X was seen/forced/reported to V": X does V
     assert code(parser, "Pakistan was forced to visit Russia.") == [("PAK", "RUS", "042")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "since" + a year on "the first ..." names the stretch the event ends, not its day
+        (
+            "Pakistan's foreign minister visited Russia on Tuesday, the first such trip by a "
+            "Pakistani minister since 2019.",
+            date(2025, 1, 7),
+        ),
+        (
+            "Russia and Pakistan held their first naval exercise since March on Monday.",
+            date(2025, 1, 6),
+        ),
+        # a "since" date on a verb is the start of what the clause says: kept
+        (
+            "Ties have expanded since late 2014, when Russia signed a defence agreement with "
+            "Pakistan.",
+            date(2014, 1, 1),
+        ),
+    ],
+)
+def test_a_since_date_on_a_first_is_not_the_events_date(parser, text: str, expected) -> None:
+    parse = next(parser.parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=GAZ)
+    events = extract_events(parse, mentions, lexicon=LEX, story_id="s1", published=date(2025, 1, 8))
+    assert events and {e.date for e in events} == {expected}, [(e.code, e.date) for e in events]

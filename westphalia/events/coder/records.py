@@ -96,7 +96,9 @@ def _when(parse: Parse, trigger: Token, published: date | None) -> tuple[date | 
     spans = [
         (e.start, e.end)
         for e in parse.entities
-        if e.label == "DATE" and parse.tokens[e.start].sent == sent
+        if e.label == "DATE"
+        and parse.tokens[e.start].sent == sent
+        and not _since_a_first(parse, e.start, e.end)
     ]
     spans += [
         (t.i, t.i + 1)
@@ -112,6 +114,31 @@ def _when(parse: Parse, trigger: Token, published: date | None) -> tuple[date | 
         if when is not None:
             return when, precision
     return (published, PUBLICATION) if published else (None, UNKNOWN)
+
+
+_FIRSTS = frozenset({"first", "last", "only"})
+_OBJECTS = frozenset({"dobj", "attr", "appos", "nsubjpass"})  # where "the first ..." sits
+
+
+def _since_a_first(parse: Parse, start: int, end: int) -> bool:
+    """Whether a date names the start of a stretch that the event breaks, not the event's day:
+    "since" + date on a noun with "first", "last", "only" or a superlative, or on the verb
+    whose object has one ("the first visit since 2021", "held their first drill since March",
+    "the highest level since May"). "expanded since late 2014" is a date."""
+    for i in range(start, end):
+        since = parse.tokens[parse.tokens[i].head]
+        if since.dep == "prep" and since.text.lower() == "since" and since.head != since.i:
+            anchors = {since.head} | {
+                t.i for t in parse.tokens if t.head == since.head and t.dep in _OBJECTS
+            }
+            return any(
+                t.head in anchors
+                and t.i not in anchors
+                and (t.text.lower() in _FIRSTS or t.tag == "JJS")
+                for t in parse.tokens
+                if t.sent == since.sent
+            )
+    return False
 
 
 def _governed_by(parse: Parse, i: int, head: int, *, depth: int = _CLAUSE_DEPTH) -> bool:
