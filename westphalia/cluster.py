@@ -240,9 +240,7 @@ class _Verdicts:
 
     con: duckdb.DuckDBPyConnection
     folder: tempfile.TemporaryDirectory[str]
-    num_perm: int
-    threshold: float
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # verdicts by match
 
     def close(self) -> None:
         self.con.close()
@@ -304,7 +302,7 @@ def _run(
             prepared.append(chunk_ref)
             rows.append(rows_ref)
         summary.read = sum(c.items for c in chunks)
-        verdicts = _dedupe(store, index, rows, settings, root)
+        verdicts = _dedupe(index, rows, settings, root)
         try:
             work = _plan(store, verdicts, chunks, run_id, strict, settings)
             stats = _code(settings, root, prepared, work, chunks, total, on_progress)
@@ -344,7 +342,7 @@ def _chunks(
         yield chunk, consumed
 
 
-def _dedupe(store: Store, index: Any, rows: list[Any], settings: Settings, root: Path) -> _Verdicts:
+def _dedupe(index: Any, rows: list[Any], settings: Settings, root: Path) -> _Verdicts:
     """Every article's verdict (new, near or exact duplicate, and its story), computed over the
     band table as described in the module's docstring."""
     import ray
@@ -353,7 +351,7 @@ def _dedupe(store: Store, index: Any, rows: list[Any], settings: Settings, root:
     folder = tempfile.TemporaryDirectory(prefix=".dedupe-", dir=root)
     con = duckdb.connect(str(Path(folder.name) / "dedupe.duckdb"))
     con.execute(f"SET memory_limit = '{_DEDUPE_MEMORY}'")
-    verdicts = _Verdicts(con, folder, settings.dedupe.num_perm, settings.dedupe.threshold)
+    verdicts = _Verdicts(con, folder)
     con.execute(
         "CREATE TABLE items (ord BIGINT, id VARCHAR, source VARCHAR, locator VARCHAR, "
         "signature BLOB, keys BIGINT[])"
