@@ -215,11 +215,17 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
-    """The dashboard's overview, drawn; fails the test on any script or CSP error."""
+    """The dashboard's overview, drawn; fails the test on any script or CSP error and on any
+    request that fails (a favicon, a library or an API call answering 4xx or 5xx)."""
     page = browser.new_page(viewport=VIEWPORT)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
     page.goto(server + "/")
     page.wait_for_selector("#network canvas")
     page.wait_for_selector("#map path.has-events")
