@@ -236,7 +236,9 @@ def test_ray_ingest_of_the_sample_corpus_equals_the_local_path(
     # the chunks were coded on both nodes of the cluster
     root = tmp_path / "ray.duckdb.dataset"
     nodes = {json.loads((root / DONE / p).read_text())["node"] for p in parts(root)}
-    assert len(parts(root)) == 5 and len(nodes) == 2
+    # 14 text and HTML files read by the tasks, 4 at a time (4 parts); the 6 records of
+    # wire.jsonl read by the driver, 4 at a time (2 parts)
+    assert len(parts(root)) == 6 and len(nodes) == 2
 
     # a second run over the same input adds nothing
     settings = _settings(tmp_path, "ray", **{"cluster.chunk_size": 4})
@@ -334,3 +336,26 @@ def test_without_the_ray_extra_ray_ingest_is_e018(
     with open_store(settings.store.path) as db, pytest.raises(ConfigError) as caught:
         cluster.run([], settings=settings, store=db, address="local")
     assert caught.value.code == "E018" and "westphalia[ray]" in caught.value.message
+
+
+def test_files_go_to_the_tasks_and_records_are_read_in_order(tmp_path: Path) -> None:
+    """Single-document files are handed out as file lists (the tasks read them); the records
+    of a JSONL file are read by the driver; every unit keeps its place in the input."""
+    from westphalia.cluster import _units
+    from westphalia.ingest import discover
+
+    for n in range(3):
+        (tmp_path / f"a{n}.txt").write_text(f"Story {n}.\n\nRussia met Pakistan.", "utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        "".join(json.dumps({"text": f"Record {n}."}) + "\n" for n in range(3)), "utf-8"
+    )
+    (tmp_path / "c.txt").write_text("Last story.", "utf-8")
+    settings = _settings(tmp_path, "s")
+    sources = list(discover([tmp_path], settings=settings.ingest))
+    units = [unit for unit, _ in _units(sources, settings, False, 2)]
+    shapes = [("files", len(u.sources)) if u.sources else ("items", len(u.items)) for u in units]
+    assert shapes == [("files", 2), ("files", 1), ("items", 2), ("items", 1), ("files", 1)]
+    places = [place for u in units for place, _ in u.items]
+    assert places == sorted(places) and len(set(places)) == 3
+    consumed = [c for _, c in _units(sources, settings, False, 2)]
+    assert consumed == sorted(consumed) and consumed[-1] == sum(s.size for s in sources)

@@ -4,10 +4,11 @@
 and gives the store the same articles, stories and events (the same content hashes) as a local
 run over the same inputs:
 
-1. read (the driver): the inputs are read item by item, as locally, and cut into chunks of
-   `cluster.chunk_size` items, numbered in input order.
-2. prepare (one Ray task per chunk): normalize each item, compute its MinHash signature and its
-   LSH band keys.
+1. read: the inputs are cut into chunks of `cluster.chunk_size` items, numbered in input order.
+   Single-document files (text, HTML) go to the tasks as file lists and are read there; the
+   records of JSONL and CSV files (and stdin) are read by the driver, as locally.
+2. prepare (one Ray task per chunk): read its files, normalize each item, compute its MinHash
+   signature and its LSH band keys.
 3. dedupe (the driver, in DuckDB): the band keys of every article form one table (the store's
    articles first, in the order its dedupe index holds them, then the new ones in input order),
    joined with itself on the key to give the candidate pairs; numpy compares the pairs'
@@ -54,8 +55,9 @@ from .dedupe import (
     similarities,
     text_minhash,
 )
-from .errors import ConfigError
-from .model import Article, Assignment, Duplicate, Rejection, Stage, content_id
+from .errors import ConfigError, InputError
+from .ingest import STDIN, Source
+from .model import Article, Assignment, Duplicate, InputFormat, Rejection, Stage, content_id
 from .pipeline import (
     INTERNAL_CODE,
     Annotator,
@@ -130,10 +132,16 @@ class _Prepared:
 
 
 def _prepare(
-    sequence: int, items: list[tuple[int, Article | Rejection]], settings: Settings, strict: bool
-) -> tuple[_Prepared, pa.Table]:
-    """Normalize a chunk; return it and its dedupe rows (one per article: place, id, source,
-    locator, signature, band keys)."""
+    sequence: int, unit: _Unit, settings: Settings, strict: bool
+) -> tuple[_Prepared, pa.Table, int]:
+    """Read a unit's files (when it names files), normalize its items; return the chunk, its
+    dedupe rows (one per article: place, id, source, locator, signature, band keys) and how
+    many items it holds."""
+    if unit.sources:
+        read = read_items(list(unit.sources), settings, strict)
+        items = [(_place(sequence, n), item) for n, (item, _) in enumerate(read)]
+    else:
+        items = list(unit.items)
     ranges = band_ranges(settings.dedupe)
     done: list[tuple[int, Article | Rejection]] = []
     rows: dict[str, list[Any]] = {k: [] for k in ("ord", "id", "source", "locator", "signature")}
@@ -160,7 +168,24 @@ def _prepare(
             "keys": pa.array(keys, type=pa.list_(pa.int64())),
         }
     )
-    return _Prepared(sequence, done), table
+    return _Prepared(sequence, done), table, len(done)
+
+
+_CHUNK_BITS = 24  # an item's place in the input: its chunk's number, then its place in the chunk
+
+
+def _place(sequence: int, n: int) -> int:
+    return (sequence << _CHUNK_BITS) | n
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A chunk of input as the driver hands it out: items it read itself (records of JSONL and
+    CSV files, stdin), or single-document files (text, HTML) for the task to read, so that
+    reading a directory of files runs on the workers too (the path must be one they see)."""
+
+    items: tuple[tuple[int, Article | Rejection], ...] = ()
+    sources: tuple[Source | InputError, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,10 +253,8 @@ def _stats(root: Path, part: str) -> dict[str, Any]:
 @dataclass(slots=True)
 class _Chunk:
     sequence: int
-    items: int
     consumed: int  # input bytes read once the chunk was complete
-    first: int  # place of its first item in the input
-    last: int
+    items: int = 0  # known once its prepare task is done
 
 
 @dataclass(slots=True)
@@ -290,17 +313,20 @@ def _run(
     try:
         sources = list(ingest_stage.discover(paths, settings=settings.ingest))
         total = _total_bytes(sources)
-        prepare = ray.remote(_prepare).options(num_returns=2, num_cpus=1)
+        prepare = ray.remote(_prepare).options(num_returns=3, num_cpus=1)
         chunks: list[_Chunk] = []
         prepared: list[Any] = []
         rows: list[Any] = []
-        for sequence, (items, consumed) in enumerate(
-            _chunks(read_items(sources, settings, strict), settings.cluster.chunk_size)
-        ):
-            chunk_ref, rows_ref = prepare.remote(sequence, items, settings, strict)
-            chunks.append(_Chunk(sequence, len(items), consumed, items[0][0], items[-1][0]))
+        counts: list[Any] = []
+        size = settings.cluster.chunk_size
+        for sequence, (unit, consumed) in enumerate(_units(sources, settings, strict, size)):
+            chunk_ref, rows_ref, count_ref = prepare.remote(sequence, unit, settings, strict)
+            chunks.append(_Chunk(sequence, consumed))
             prepared.append(chunk_ref)
             rows.append(rows_ref)
+            counts.append(count_ref)
+        for chunk, count in zip(chunks, ray.get(counts), strict=True):
+            chunk.items = count
         summary.read = sum(c.items for c in chunks)
         verdicts = _dedupe(index, rows, settings, root)
         try:
@@ -326,20 +352,47 @@ def _run(
     return summary
 
 
-def _chunks(
-    items: Iterator[tuple[Article | Rejection, int]], size: int
-) -> Iterator[tuple[list[tuple[int, Article | Rejection]], int]]:
-    """The input's items in chunks of `size`, each item with its place in the input, and the
-    input bytes consumed at the end of each chunk."""
-    chunk: list[tuple[int, Article | Rejection]] = []
+_RECORD_FORMATS = (InputFormat.JSONL, InputFormat.CSV, None)  # None: sniffed when read
+
+
+def _units(
+    sources: list[Source | InputError], settings: Settings, strict: bool, size: int
+) -> Iterator[tuple[_Unit, int]]:
+    """The input in units of at most `size` items, in input order, with the input bytes
+    consumed at the end of each: runs of single-document files as file lists (read by the
+    tasks), record files and stdin read here into chunks of records."""
     consumed = 0
-    for place, (item, consumed) in enumerate(items):
-        chunk.append((place, item))
-        if len(chunk) == size:
-            yield chunk, consumed
-            chunk = []
-    if chunk:
-        yield chunk, consumed
+    files: list[Source | InputError] = []
+    sequence = 0
+
+    def flush_files() -> Iterator[tuple[_Unit, int]]:
+        nonlocal files, sequence
+        if files:
+            yield _Unit(sources=tuple(files)), consumed
+            files, sequence = [], sequence + 1
+
+    for source in sources:
+        if isinstance(source, InputError) or (
+            source.format not in _RECORD_FORMATS and source.name != STDIN
+        ):
+            files.append(source)
+            consumed += (source.size or 0) if isinstance(source, Source) else 0
+            if len(files) == size:
+                yield from flush_files()
+            continue
+        yield from flush_files()
+        chunk: list[tuple[int, Article | Rejection]] = []
+        base = consumed
+        for item, within in read_items([source], settings, strict):
+            chunk.append((_place(sequence, len(chunk)), item))
+            consumed = base + within
+            if len(chunk) == size:
+                yield _Unit(items=tuple(chunk)), consumed
+                chunk, sequence = [], sequence + 1
+        if chunk:
+            yield _Unit(items=tuple(chunk)), consumed
+            sequence += 1
+    yield from flush_files()
 
 
 def _dedupe(index: Any, rows: list[Any], settings: Settings, root: Path) -> _Verdicts:
@@ -496,7 +549,7 @@ def _plan(
         rows = verdicts.con.execute(
             "SELECT ord, id, match, story, duplicate_of, similarity, signature FROM verdicts "
             "WHERE ord BETWEEN ? AND ? ORDER BY ord",
-            [chunk.first, chunk.last],
+            [_place(chunk.sequence, 0), _place(chunk.sequence + 1, 0) - 1],
         ).fetchall()
         for place, article_id, match, story, duplicate_of, similarity, data in rows:
             assignments[place] = Assignment(
