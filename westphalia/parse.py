@@ -671,22 +671,20 @@ class _IndexedAttributes:
         return [_EVERY_TOKEN]  # only REGEX or NOT_IN: tried at every token
 
     def __call__(self, doc: Any) -> Any:
+        # each token's four attributes, read once (a spaCy Token is built on every access)
+        rows = [(t.lower_, t.tag_, t.dep_, t.is_space) for t in doc]
+        count = len(rows)
+        index = self.index
         matches: list[tuple[int, int, int]] = []
-        for token in doc:
-            keys = (
-                ("LOWER", token.lower_),
-                ("TAG", token.tag_),
-                ("DEP", token.dep_),
-                ("IS_SPACE", token.is_space),
-                _EVERY_TOKEN,
-            )
+        for i, (lower, tag, dep, space) in enumerate(rows):
+            keys = (("LOWER", lower), ("TAG", tag), ("DEP", dep), ("IS_SPACE", space), _EVERY_TOKEN)
             for key in keys:
-                for rank, alternative in self.index.get(key, ()):
-                    end = token.i + len(alternative)
-                    if end <= len(doc) and all(
-                        _satisfies(doc[token.i + k], spec) for k, spec in enumerate(alternative)
+                for rank, alternative in index.get(key, ()):
+                    end = i + len(alternative)
+                    if end <= count and all(
+                        _satisfies(rows[i + k], spec) for k, spec in enumerate(alternative)
                     ):
-                        matches.append((rank, token.i, end))
+                        matches.append((rank, i, end))
         matches = sorted(set(matches))
         self.ruler.set_annotations(doc, [(rank, rank, start, end) for rank, start, end in matches])
         return doc
@@ -699,11 +697,11 @@ class _IndexedAttributes:
 _EVERY_TOKEN = ("", None)  # the index key of patterns no exact attribute anchors
 
 
-def _satisfies(token: Any, spec: dict[str, Any]) -> bool:
-    """Whether `token` meets one token pattern of the attribute ruler (LOWER, TAG, DEP,
-    IS_SPACE; exact values, IN, NOT_IN, REGEX), as spaCy's Matcher reads it."""
+def _satisfies(row: tuple[str, str, str, bool], spec: dict[str, Any]) -> bool:
+    """Whether a token (its LOWER, TAG, DEP and IS_SPACE) meets one token pattern of the
+    attribute ruler (exact values, IN, NOT_IN, REGEX), as spaCy's Matcher reads it."""
     for attr, wanted in spec.items():
-        value = _ATTRIBUTE_OF[attr](token)
+        value = row[_ATTRIBUTE_AT[attr]]
         if isinstance(wanted, dict):
             if "IN" in wanted and value not in wanted["IN"]:
                 return False
@@ -716,18 +714,16 @@ def _satisfies(token: Any, spec: dict[str, Any]) -> bool:
     return True
 
 
-_ATTRIBUTE_OF: dict[str, Callable[[Any], Any]] = {
-    "LOWER": lambda t: t.lower_,
-    "TAG": lambda t: t.tag_,
-    "DEP": lambda t: t.dep_,
-    "IS_SPACE": lambda t: t.is_space,
-}
+_ATTRIBUTE_AT = {"LOWER": 0, "TAG": 1, "DEP": 2, "IS_SPACE": 3}  # in a row of __call__
 
 
 def _paragraph_breaks(doc):  # noqa: ANN001, ANN202 - spaCy Doc
     """A paragraph break always ends a sentence (the parser alone sometimes runs over it)."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+    previous = None
+    for token in doc:  # each Token built once
+        if previous is not None and (
+            "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+        ):
             token.is_sent_start = True
+        previous = token
     return doc
