@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -45,7 +44,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import ingest as ingest_stage
-from . import queries
 from .config import Settings
 from .dedupe import (
     band_keys,
@@ -64,9 +62,9 @@ from .pipeline import (
     ProgressCallback,
     RunSummary,
     _total_bytes,
-    locate_stored_events,
     normalized,
     read_items,
+    recorded_run,
 )
 from .store import Batch, Store
 from .store.dataset import DONE, is_done, part_name, write_part
@@ -301,54 +299,42 @@ def _run(
 ) -> RunSummary:
     import ray
 
-    run_id = content_id(command, datetime.now(UTC).isoformat(), str(os.getpid()))
-    summary = RunSummary(run_id)
-    store.start_run(run_id, command)
-    store.limit_memory(settings.store.memory_limit)
-    locate_stored_events(store)
-    root = dataset_path(settings).resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    index = load_index(store, settings.dedupe)
-    status = "failed"
-    try:
-        sources = list(ingest_stage.discover(paths, settings=settings.ingest))
-        total = _total_bytes(sources)
-        prepare = ray.remote(_prepare).options(num_returns=3, num_cpus=1)
-        chunks: list[_Chunk] = []
-        prepared: list[Any] = []
-        rows: list[Any] = []
-        counts: list[Any] = []
-        size = settings.cluster.chunk_size
-        for sequence, (unit, consumed) in enumerate(_units(sources, settings, strict, size)):
-            chunk_ref, rows_ref, count_ref = prepare.remote(sequence, unit, settings, strict)
-            chunks.append(_Chunk(sequence, consumed))
-            prepared.append(chunk_ref)
-            rows.append(rows_ref)
-            counts.append(count_ref)
-        for chunk, count in zip(chunks, ray.get(counts), strict=True):
-            chunk.items = count
-        summary.read = sum(c.items for c in chunks)
-        verdicts = _dedupe(index, rows, settings, root)
+    with recorded_run(store, settings, command, started=started) as summary:
+        root = dataset_path(settings).resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        index = load_index(store, settings.dedupe)
         try:
-            work = _plan(store, verdicts, chunks, run_id, strict, settings)
-            stats = _code(settings, root, prepared, work, chunks, total, on_progress)
-            # counted before the import: what the store held before this run decides `known`
-            _summarize(summary, store, verdicts, root, [w.part for w in work], stats)
-            import_parts(store, root, [w.part for w in work])
-            for article_id, story_id, data in _new_articles(verdicts):
-                index.add_signature(article_id, story_id, data)
-            index.commit()  # after the store, as locally
+            sources = list(ingest_stage.discover(paths, settings=settings.ingest))
+            total = _total_bytes(sources)
+            prepare = ray.remote(_prepare).options(num_returns=3, num_cpus=1)
+            chunks: list[_Chunk] = []
+            prepared: list[Any] = []
+            rows: list[Any] = []
+            counts: list[Any] = []
+            size = settings.cluster.chunk_size
+            for sequence, (unit, consumed) in enumerate(_units(sources, settings, strict, size)):
+                chunk_ref, rows_ref, count_ref = prepare.remote(sequence, unit, settings, strict)
+                chunks.append(_Chunk(sequence, consumed))
+                prepared.append(chunk_ref)
+                rows.append(rows_ref)
+                counts.append(count_ref)
+            for chunk, count in zip(chunks, ray.get(counts), strict=True):
+                chunk.items = count
+            summary.read = sum(c.items for c in chunks)
+            verdicts = _dedupe(index, rows, settings, root)
+            try:
+                work = _plan(store, verdicts, chunks, summary.run_id, strict, settings)
+                stats = _code(settings, root, prepared, work, chunks, total, on_progress)
+                # counted before the import: what the store held before this run decides `known`
+                _summarize(summary, store, verdicts, root, [w.part for w in work], stats)
+                import_parts(store, root, [w.part for w in work])
+                for article_id, story_id, data in _new_articles(verdicts):
+                    index.add_signature(article_id, story_id, data)
+                index.commit()  # after the store, as locally
+            finally:
+                verdicts.close()
         finally:
-            verdicts.close()
-        status = "done"
-    finally:
-        index.close()
-        counts = queries.counts(store)
-        summary.articles_total, summary.stories_total = counts["articles"], counts["stories"]
-        summary.seconds = round(time.perf_counter() - started, 3)
-        store.finish_run(
-            run_id, {k: v for k, v in summary.as_dict().items() if k != "rejections"}, status=status
-        )
+            index.close()
     return summary
 
 

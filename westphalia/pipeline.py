@@ -93,33 +93,48 @@ def run(
     command: str = "ingest",
 ) -> RunSummary:
     """Ingest `paths` into `store` through every stage; return what happened."""
-    started = time.perf_counter()
-    run_id = content_id(command, datetime.now(UTC).isoformat(), str(os.getpid()))
-    summary = RunSummary(run_id)
-    store.start_run(run_id, command)
+    with recorded_run(store, settings, command) as summary:
+        index = load_index(store, settings.dedupe)
+        sources = list(ingest_stage.discover(paths, settings=settings.ingest))
+        total = _total_bytes(sources)
+        runner = _Runner(settings, store, index, summary, strict)
+        try:
+            for done, (item, consumed) in enumerate(_items(sources, settings, strict), start=1):
+                runner.add(item)
+                if on_progress is not None:
+                    on_progress(done, consumed, total)
+            runner.flush()
+        finally:
+            runner.close()
+    return summary
+
+
+@contextmanager
+def recorded_run(
+    store: Store, settings: Settings, command: str, *, started: float | None = None
+) -> Iterator[RunSummary]:
+    """A run of `command` on `store`, recorded in its `runs` table (the local path and the
+    cluster's): the summary the body fills in, with the store's totals and the seconds since
+    `started` (default: now) added at the end; the run is `done` when the body returns,
+    `failed` when it raises. Stored events without a point get one first."""
+    started = time.perf_counter() if started is None else started
+    summary = RunSummary(content_id(command, datetime.now(UTC).isoformat(), str(os.getpid())))
+    store.start_run(summary.run_id, command)
     store.limit_memory(settings.store.memory_limit)
     locate_stored_events(store)
-    index = load_index(store, settings.dedupe)
-    sources = list(ingest_stage.discover(paths, settings=settings.ingest))
-    total = _total_bytes(sources)
-    runner = _Runner(settings, store, index, summary, strict)
     status = "failed"
     try:
-        for done, (item, consumed) in enumerate(_items(sources, settings, strict), start=1):
-            runner.add(item)
-            if on_progress is not None:
-                on_progress(done, consumed, total)
-        runner.flush()
+        yield summary
         status = "done"
     finally:
-        runner.close()
         counts = queries.counts(store)
         summary.articles_total, summary.stories_total = counts["articles"], counts["stories"]
         summary.seconds = round(time.perf_counter() - started, 3)
         store.finish_run(
-            run_id, {k: v for k, v in summary.as_dict().items() if k != "rejections"}, status=status
+            summary.run_id,
+            {k: v for k, v in summary.as_dict().items() if k != "rejections"},
+            status=status,
         )
-    return summary
 
 
 def locate_stored_events(store: Store) -> int:
