@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from westphalia.events.geocode import COUNTRY, US_CITY, WORLD_CITY, fips_of, geocode
+from westphalia.events.geocode import COUNTRY, US_CITY, WORLD_CITY, geocode
 from westphalia.pipeline import locate_stored_events
 from westphalia.store import open_store
 
@@ -44,7 +44,7 @@ def test_a_country_or_an_unlisted_place_is_the_country_at_its_capital() -> None:
 def test_no_point_for_what_is_not_a_country() -> None:
     assert geocode("---", "Somewhere") is None and geocode(None, "Paris") is None
     assert geocode("IGONATO", None) is None
-    assert fips_of("GBR") == "UK" and fips_of("XYZ") == ""
+    assert geocode("GBR", None).fips == "UK" and geocode("XYZ", None) is None
 
 
 def test_a_store_coded_before_points_gets_them_at_the_next_run(tmp_path: Path) -> None:

@@ -125,7 +125,6 @@ class _Prepared:
     """A chunk after the prepare task: its items (normalized articles and rejections), each with
     its place in the input."""
 
-    sequence: int
     items: list[tuple[int, Article | Rejection]]
 
 
@@ -166,7 +165,7 @@ def _prepare(
             "keys": pa.array(keys, type=pa.list_(pa.int64())),
         }
     )
-    return _Prepared(sequence, done), table, len(done)
+    return _Prepared(done), table, len(done)
 
 
 _CHUNK_BITS = 24  # an item's place in the input: its chunk's number, then its place in the chunk

@@ -85,12 +85,6 @@ def located(point: Point | None) -> dict[str, Any]:
 GEO_FIELDS = ("geo_type", "geo_name", "geo_fips", "lat", "lon", "geonames_id")
 
 
-def fips_of(country: str | None) -> str:
-    """The FIPS 10-4 code of an ISO alpha-3 country ("" when unknown), as GDELT writes it."""
-    nation = _data().countries.get(country or "")
-    return nation["fips"] if nation else ""
-
-
 def _key(name: str) -> str:
     """A name compared without case, accents, punctuation or a leading "the"."""
     if not name.isascii():
