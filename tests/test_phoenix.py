@@ -75,6 +75,7 @@ def test_a_dated_actor_code_on_a_day(periods, default, day, code) -> None:
         ("FRNWLF", "WLF"),
         ("MNCUSA", "USABUS"),
         ("IMGMUSALQ", "---REB"),
+        ("ANGREB", "AGOREB"),
         ("MEAREB", "---REB"),
         ("ELI", "---ELI"),
         ("IGOUNOIAE", "IGOIAEA"),
@@ -98,7 +99,13 @@ def test_conversion_of_a_small_phoenix_folder(tool, tmp_path: Path) -> None:
     (tmp_path / "Phoenix.International.actors.txt").write_text(
         "ZORBIAN_RELIEF_FUND_ [NGOHLH]\nREUTERS [MED]\n"
     )
-    (tmp_path / "Phoenix.MilNonState.actors.txt").write_text("QUIX_LIBERATION_FRONT_ [FRAREB]\n")
+    (tmp_path / "Phoenix.MilNonState.actors.txt").write_text(
+        "QUIX_LIBERATION_FRONT_ [FRAREB]\n"
+        # coded by region only: the country its name names, when it reads as a body's name
+        "PORTUGUESE_VALLEY_LIBERATION_ARMY_ [WEUREB]\n"
+        "DORAN_MALI_ [WAFREB]\n"
+        "FRENCH_AND_SPANISH_ALLIANCE_ [WEUREB]\n"
+    )
     (tmp_path / "Phoenix.agents.txt").write_text(
         "CATTLE_RUSTLER [~CRM]\nBUSINESS_BOSS [~BUS]\nGOVERNMENT [~GOV]\n"
     )
@@ -114,6 +121,9 @@ def test_conversion_of_a_small_phoenix_folder(tool, tmp_path: Path) -> None:
     assert actors["Quixville River Guard"][0::3] == ["O", "FRAMIL"]
     assert actors["Zorbian Relief Fund"][3] == "NGO" and "Reuters" not in actors
     assert actors["Quix Liberation Front"][3] == "FRAREB"
+    assert actors["Portuguese Valley Liberation Army"][3] == "PRTREB"
+    assert actors["Doran Mali"][3] == "---REB"  # a person's name: Mali is a surname here
+    assert actors["French And Spanish Alliance"][3] == "---REB"  # two countries: neither
     assert data["titles"] == {"cattle rustler": "CRM"} and data["groups"] == {
         "cattle rustlers": "CRM"
     }

@@ -72,6 +72,7 @@ COUNTRY_CODES = {
     "FRN": "FRA",
     "ROM": "ROU",
     "ZAR": "COD",
+    "ANG": "AGO",
 }
 # Phoenix sector codes -> ours; the other chunks (DEV, HRI, MOD, RAD, UNR, OCC, regions) go.
 SECTOR_CODES = {s: s for s in SECTORS} | {"INS": "REB", "SEP": "REB", "MNC": "BUS"}
@@ -173,6 +174,7 @@ def convert(phoenix: Path, *, report: Report, common: frozenset[str]) -> dict:
     people_keys = {lookup_key(t) for p in ours.people for t in (p.name, *p.aliases)}
     entries = [e for name in ACTOR_FILES for e in read_actors(phoenix / name)]
     igo = _igo_map(entries, org_codes, report)
+    nations = _nation_words(ours)
     common = common | _name_parts(entries)
     places: dict[str, set[str]] = defaultdict(set)
     actors = []
@@ -191,7 +193,7 @@ def convert(phoenix: Path, *, report: Report, common: frozenset[str]) -> dict:
             continue
         phrases = [p for p in actor[1] if _keep_phrase(p, known, common, report, "actor")]
         if phrases:
-            actors.append([actor[0], phrases, *actor[2:]])
+            actors.append(_placed([actor[0], phrases, *actor[2:]], nations, report))
             report.kept[f"actors ({'persons' if actor[0] == 'P' else 'bodies and groups'})"] += 1
             report.kept["actor phrases"] += len(phrases)
     phoenix_keys = {lookup_key(n) for names in places.values() for n in names}
@@ -339,6 +341,61 @@ def _actor(entry: ActorEntry, igo: dict, org_codes: dict, report: Report) -> lis
         return None
     person = _is_person(entry)
     return ["P" if person else "O", [_display(p) for p in entry.phrases], periods, default]
+
+
+def _nation_words(project) -> dict[str, str]:  # noqa: ANN001 - a Gazetteer
+    """Lookup key of each country name, alias, adjective and demonym -> its alpha-3 code; the
+    words that also name an ethnic group living elsewhere ("Albanian") and "American" (Latin
+    American, North American) are left out."""
+    words = {}
+    for code, entry in project.countries.items():
+        ethnic = {lookup_key(w) for w in entry.get("ethnonyms", [])}
+        for kind in ("aliases", "adjectives", "demonyms"):
+            for text in entry.get(kind, []):
+                words[lookup_key(str(text))] = code
+        words[lookup_key(str(entry["name"]))] = code
+        for key in ethnic | {"american", "americans"}:
+            words.pop(key, None)
+    return words
+
+
+def _placed(actor: list, nations: dict[str, str], report: Report) -> list:
+    """A group Phoenix codes by region only (MilNonState's "ERITREAN LIBERATION FRONT" [EAFREB],
+    "KOSOVO LIBERATION ARMY" [EEUREB]) gets the one country its kept names name, counting only
+    names that read as a body's ("... Front", "... Army"): a surname (Kulwinder Mali) or a
+    company's name (Chipotle Mexican Grill, a US firm) says nothing of where a group is."""
+    kind, phrases, periods, default = actor
+    codes = [c for c, _, _ in periods] + [default or ""]
+    unplaced = [c for c in codes if c.startswith(UNKNOWN_COUNTRY)]
+    if kind == "P" or not unplaced or any(c[3:] in ("BUS", "REL") for c in unplaced):
+        return actor
+    bodies = [p for p in phrases if ORG_WORDS & set(p.upper().split())]
+    named = {c for p in bodies for c in _countries_named(p, nations)}
+    if len(named) != 1:
+        return actor
+    (country,) = named
+    report.kept["groups placed by the country their name names"] += 1
+    return [
+        kind,
+        phrases,
+        [[_with_country(c, country), start, end] for c, start, end in periods],
+        default and _with_country(default, country),
+    ]
+
+
+def _countries_named(phrase: str, nations: dict[str, str]) -> set[str]:
+    """The countries whose name, adjective or demonym is one to three words of `phrase`."""
+    words = lookup_key_words(phrase)
+    return {
+        nations[key]
+        for n in (1, 2, 3)
+        for i in range(len(words) - n + 1)
+        if (key := "".join(words[i : i + n])) in nations
+    }
+
+
+def _with_country(code: str, country: str) -> str:
+    return country + code[3:] if code.startswith(UNKNOWN_COUNTRY) else code
 
 
 def _is_person(entry: ActorEntry) -> bool:
