@@ -289,10 +289,13 @@ def test_a_city_or_state_gives_its_country_to_the_group(wide, text, name, code) 
 
 
 def test_a_place_alone_is_not_an_actor(wide) -> None:
-    assert coded(wide, "Russia and China held talks in Geneva on Friday.") == {
-        "Russia": "RUS",
-        "China": "CHN",
-    }
+    parse = next(wide.parse([("a1", "Russia and China held talks in Geneva on Friday.")]))
+    found = extract_actors(parse, gazetteer=WIDER, published=date(2024, 5, 1))
+    assert {m.text: m.actor_code for m in found if not m.place} == {"Russia": "RUS", "China": "CHN"}
+    # the city is kept as where the talks were, a place mention of its country
+    assert [(m.text, m.actor_code, m.resolved_by) for m in found if m.place] == [
+        ("Geneva", "CHE", "place")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -435,7 +438,7 @@ def test_an_ethnic_group_adds_no_mention_of_its_kin_state(kin) -> None:
     [
         (
             "Militants clashed in Tripoli, the Lebanese port.",
-            {"Militants": "LBNREB", "Lebanese": "LBN"},
+            {"Militants": "LBNREB", "Tripoli": "LBN", "Lebanese": "LBN"},  # Tripoli: a place
         ),
         ("Tripoli rejected the offer.", {"Tripoli": "LBY"}),
     ],
@@ -520,5 +523,50 @@ def test_a_capital_is_a_seat_of_government_only_once_the_state_exists(
     found = {
         m.text: m.actor_code
         for m in extract_actors(parse, gazetteer=gazetteer, published=published)
+        if not m.place  # before independence, a city: a place mention, no actor
     }
     assert found == expected
+
+
+PLACES = replace(GAZ, places={"PAK": ("Quetta",)})
+
+
+def _placed(text: str, gazetteer: Gazetteer = PLACES) -> dict[str, tuple[str, str, bool]]:
+    parse = next(Parser(ParseSettings(), gazetteer.phrases()).parse([("a1", text)]))
+    return {
+        m.text: (m.actor_code, m.resolved_by, m.place)
+        for m in extract_actors(parse, gazetteer=gazetteer)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Diplomats in Pakistan said the talks would resume.", "Pakistan"),
+        ("Trucks queued for days at the border with China.", "China"),
+        ("Fishing boats left the island of Russia at dawn.", "Russia"),
+        ("Two aid convoys reached a camp near Moscow on Friday.", "Moscow"),
+    ],
+)
+def test_a_country_named_as_where_something_happened_is_a_place(text: str, name: str) -> None:
+    assert _placed(text)[name][2] is True
+
+
+def test_a_country_that_acts_is_no_place() -> None:
+    found = _placed("Pakistan sent troops to China, and Moscow protested.")
+    assert not any(place for _, _, place in found.values())
+
+
+def test_a_city_named_alone_is_a_place_mention_of_its_country() -> None:
+    found = _placed("Police fired on a crowd near Quetta on Friday.")
+    assert found["Quetta"] == ("PAK", "place", True)
+    assert _placed("Quetta is a city.", GAZ) == {}  # a gazetteer without the city: nothing
+
+
+def test_a_capital_called_a_regional_capital_is_a_city() -> None:
+    assert _placed("Rebels shelled the provincial capital Islamabad.")["Islamabad"] == (
+        "PAK",
+        "place",
+        True,
+    )
+    assert _placed("Rebels shelled Islamabad.")["Islamabad"] == ("PAK", "metonym", False)

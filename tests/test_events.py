@@ -568,3 +568,52 @@ def test_a_since_date_on_a_first_is_not_the_events_date(parser, text: str, expec
     mentions = extract_actors(parse, gazetteer=GAZ)
     events = extract_events(parse, mentions, lexicon=LEX, story_id="s1", published=date(2025, 1, 8))
     assert events and {e.date for e in events} == {expected}, [(e.code, e.date) for e in events]
+
+
+PLACE_LEX = build_lexicon(
+    [*LEXICON_ENTRIES, {"code": "173", "verbs": ["arrest"]}, {"code": "180", "verbs": ["kill"]}]
+)
+PLACES = replace(GAZ, places={"PAK": ("Quetta",)})
+
+
+def _place_coded(text: str) -> list[tuple[str, str, str]]:
+    parse = next(Parser(ParseSettings(), PLACES.phrases()).parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=PLACES)
+    return [
+        (e.source, e.target, e.code)
+        for e in extract_events(parse, mentions, lexicon=PLACE_LEX, story_id="s1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an agentless passive: the state of the place did it
+        ("A Russian reporter was arrested in Pakistan on Monday.", [("PAK", "RUS", "173")]),
+        # a thing for a subject: the place on the subject, a city for its country
+        (
+            "A roadside bomb near Quetta killed two American troops on Sunday.",
+            [("PAK", "USAMIL", "180")],
+        ),
+    ],
+)
+def test_a_deed_with_no_doer_is_done_by_the_state_of_its_place(text, expected) -> None:
+    assert _place_coded(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They killed two American soldiers in Pakistan on Sunday.",  # someone did it: unknown
+        "Russian diplomats were welcomed in Pakistan on Monday.",  # not a deed of force
+    ],
+)
+def test_a_place_does_not_stand_for_a_doer_someone_is_or_for_other_deeds(text) -> None:
+    assert not any(source == "PAK" for source, _, _ in _place_coded(text))
+
+
+def test_a_city_is_never_a_source_or_target_of_its_own() -> None:
+    # "Quetta" is where, not who: the visit's target is the country named, not the city
+    assert _place_coded("Russian officials visited Pakistan and toured Quetta.") == [
+        ("RUSGOV", "PAK", "042")
+    ]

@@ -194,8 +194,8 @@ def _co_mention_domains(
     store: Store, a: str, b: str, start: date | None, end: date | None
 ) -> dict[str, int]:
     sql = f"""
-        WITH side_a AS (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE starts_with(actor_code, ?)),
-             side_b AS (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE starts_with(actor_code, ?)),
+        WITH side_a AS (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE NOT place AND starts_with(actor_code, ?)),
+             side_b AS (SELECT DISTINCT article_id, sentence_idx FROM mentions WHERE NOT place AND starts_with(actor_code, ?)),
              both_sides AS (SELECT * FROM side_a INTERSECT SELECT * FROM side_b)
         SELECT d AS domain, count(*) AS n FROM (
             SELECT unnest({domain_sql(None, "s.text")}) AS d

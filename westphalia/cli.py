@@ -521,7 +521,8 @@ def _print_mentions(rows: list[MentionRow]) -> None:
         offset = r.start_char - r.sentence_start
         sentence = Text(r.sentence)
         sentence.stylize("bold reverse", offset, offset + r.end_char - r.start_char)
-        out.print(Text(f"{r.actor_code:<10} {r.resolved_by:<16} ", style="cyan") + sentence)
+        how = f"{r.resolved_by} (place)" if r.place and r.resolved_by != "place" else r.resolved_by
+        out.print(Text(f"{r.actor_code:<10} {how:<18} ", style="cyan") + sentence)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from .actors import extract_actors
 from .actors.gazetteer import UNKNOWN_COUNTRY, country_of
 from .config import Settings
 from .events import extract_events, ontology
+from .model import Event, Mention
 from .normalize import clean_text
 from .parse import Parser
 from .pipeline import load_knowledge
@@ -105,8 +106,8 @@ class EventScores:
 @dataclass(slots=True)
 class ActorScores:
     """Country-level actor recognition: expected source/target countries per record versus the
-    countries of the mentions found in the sentence (a mention of unknown country, `---`,
-    claims no country and is not counted)."""
+    countries of the actors found in the sentence (`_actor_countries`; a mention of unknown
+    country, `---`, claims no country and is not counted)."""
 
     records: int = 0
     expected: int = 0
@@ -168,9 +169,7 @@ def evaluate(gold: Path, *, settings: Settings) -> tuple[EventScores, ActorScore
             }
         )
         _score_record(scores, record, found, types)
-        _score_actors(
-            actor_scores, record, {country_of(m.actor_code) for m in mentions} - {UNKNOWN_COUNTRY}
-        )
+        _score_actors(actor_scores, record, _actor_countries(mentions, events))
     return scores, actor_scores
 
 
@@ -240,6 +239,15 @@ def _score_rules(scores: EventScores, record: dict[str, Any], events: list, type
 def rule_of(pattern: str) -> str:
     """The coding rule of an event's pattern string ("verb+object:057:sign +deal" -> "verb+object")."""
     return pattern.split(":", 1)[0]
+
+
+def _actor_countries(mentions: list[Mention], events: list[Event]) -> set[str]:
+    """The countries of the sentence's actors: of every mention but a place's (actors.places:
+    "sources in Pakistan", "the town of Samarra"), and of the events' sources and targets,
+    a place among them when the coder made it one ("was arrested in Lebanon")."""
+    found = {country_of(m.actor_code) for m in mentions if not m.place}
+    found |= {country_of(code) for e in events for code in (e.source, e.target)}
+    return found - {UNKNOWN_COUNTRY}
 
 
 def _score_actors(scores: ActorScores, record: dict[str, Any], found: set[str]) -> None:

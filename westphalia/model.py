@@ -182,6 +182,8 @@ class Mention:
     actor_code: str
     resolved_by: str  # gazetteer | demonym | metonym | organisation | role | coref | pronoun | ...
     entity: str = ""  # what the mention names: "Sergey Lavrov", "Russia", "IAEA"
+    # names where something happened ("sources in Pakistan"), not who acted: see actors.places
+    place: bool = False
 
     @property
     def id(self) -> str:

@@ -218,6 +218,7 @@ class MentionRow(_Row):
     actor_code: str
     resolved_by: str
     entity: str
+    place: bool  # names where something happened, not who acted (actors.places)
     sentence: str
     sentence_start: int
 
@@ -348,13 +349,14 @@ def stories(store: Store, *, limit: int | None = None) -> list[Story]:
 
 
 def actors(store: Store, *, like: str | None = None) -> list[ActorRow]:
-    """Actors with mentions, most mentioned first; `like` keeps those whose code starts with it
-    or whose name contains it (case-insensitive)."""
+    """Actors with mentions, most mentioned first (a place mention, "talks in Geneva", is no
+    actor's); `like` keeps those whose code starts with it or whose name contains it
+    (case-insensitive)."""
     sql = """
         SELECT a.code, a.name, a.kind, a.country, a.sectors, count(m.id) AS mentions,
                count(DISTINCT m.article_id) AS articles,
                list(DISTINCT m.entity ORDER BY m.entity) FILTER (WHERE m.entity <> '') AS entities
-        FROM actors a JOIN mentions m ON m.actor_code = a.code
+        FROM actors a JOIN mentions m ON m.actor_code = a.code AND NOT m.place
         WHERE CAST(? AS VARCHAR) IS NULL
            OR starts_with(lower(a.code), lower(?)) OR contains(lower(a.name), lower(?))
         GROUP BY ALL ORDER BY mentions DESC, a.code
@@ -391,7 +393,7 @@ def mentions(store: Store, article_id: str) -> list[MentionRow]:
     """Each mention of one article (id or unique id prefix) with its sentence."""
     sql = """
         SELECT m.article_id, m.sentence_idx, m.start_char, m.end_char, m.text, m.actor_code,
-               m.resolved_by, m.entity, s.text AS sentence, s.start_char AS sentence_start
+               m.resolved_by, m.entity, m.place, s.text AS sentence, s.start_char AS sentence_start
         FROM mentions m
         JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence_idx
         WHERE starts_with(m.article_id, ?)

@@ -18,6 +18,8 @@
 4. Coreference (`coref.py`): later mentions of a person's surname or full name, and
    "he"/"she" when exactly one person is in view, keep the person's code; "the two sides"
    resolves to the two countries of the recent sentences when there are exactly two.
+5. Places (`places.py`): country names used as places are marked so, and cities or states
+   named alone become place mentions of their country.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..parse import Parse, Token
 from .coref import Persons, two_sides
 from .gazetteer import UNKNOWN_COUNTRY, Gazetteer, PhraseKey, country_of
 from .groups import combine, find_groups, group_countries, head_token, title_sector, titled
+from .places import mark_places
 from .units import Unit, find_units, tokens_text
 
 _LISTABLE = frozenset({"org", "user", "country"})  # unit kinds that are actors on their own
@@ -52,7 +55,7 @@ def extract_actors(
     mentions = resolver.mentions
     mentions += resolver.persons.surnames(mentions)
     mentions += resolver.persons.pronouns()  # after the surnames, which put persons in view
-    return sorted(mentions, key=lambda m: (m.span.start, m.span.end, m.actor_code))
+    return mark_places(parse, units, mentions)
 
 
 class _Resolver:

@@ -212,12 +212,24 @@ def _country_unit(
     code, via = key.code, key.via
     if via == "capital" and not _seated(g.countries.get(code, {}), published):
         via = "place"  # "Juba" before South Sudan was a state: a city, no metonym
+    if via == "capital" and _called_regional(parse, start):
+        via = "place"  # "the regional capital Juba": the text says it is no state's seat
     if via == "place":
         if not _proper(parse, start, end):
             return None
         name = g.countries.get(code, {}).get("name", code)
         return Unit("place", start, end, code, via="place", name=name, rank=_RANK["place"])
     return Unit("country", start, end, code, key.sector, _VIA[via], g.countries[code]["name"])
+
+
+_REGIONAL = frozenset({"regional", "provincial", "state", "district", "county"})
+
+
+def _called_regional(parse: Parse, start: int) -> bool:
+    """Whether the words before a capital's name call it a region's capital ("the southern
+    regional capital Juba", "the provincial capital X")."""
+    before = [t.text.lower() for t in parse.tokens[max(0, start - 3) : start]]
+    return bool(before) and before[-1] == "capital" and bool(_REGIONAL.intersection(before[:-1]))
 
 
 def _seated(country: dict[str, Any], published: date | None) -> bool:

@@ -80,6 +80,7 @@ class Semantics:
     speech_verbs: frozenset[str]
     quote_verbs: frozenset[str]
     reciprocal_roots: frozenset[str]
+    place_doer_roots: frozenset[str]
     intent_codes: dict[str, str]
     intent_subcodes: dict[str, str]
     threat_codes: dict[str, str]
@@ -107,9 +108,8 @@ def build_semantics(data: dict[str, Any], *, extra: dict[str, Any] | None = None
     values: dict[str, Any] = {}
     for key in _WORD_LISTS:
         values[key] = frozenset(str(w).lower() for w in [*data.get(key, ()), *extra.get(key, ())])
-    values["reciprocal_roots"] = frozenset(
-        str(r).zfill(2) for r in [*data["reciprocal_roots"], *extra.get("reciprocal_roots", ())]
-    )
+    for key in ("reciprocal_roots", "place_doer_roots"):
+        values[key] = frozenset(str(r).zfill(2) for r in [*data.get(key, ()), *extra.get(key, ())])
     for key in _CODE_TABLES:
         values[key] = {str(k): str(v) for k, v in {**data[key], **extra.get(key, {})}.items()}
     for key in ("accusation_codes", "change_kinds"):  # code -> words, read as word -> code

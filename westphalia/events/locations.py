@@ -9,11 +9,12 @@ hosted visit. Places merely mentioned elsewhere in the sentence are not location
 from __future__ import annotations
 
 from ..actors.gazetteer import country_of
+from ..actors.places import PLACE
 from ..model import Mention
 from ..parse import Parse, Token
 
 PLACE_PREPS = frozenset({"in", "at", "inside", "near"})
-_PLACE_VIAS = frozenset({"gazetteer", "metonym"})
+_PLACE_VIAS = frozenset({"gazetteer", "metonym", PLACE})  # a country, its capital, a city
 VISIT, HOST = "042", "043"
 
 

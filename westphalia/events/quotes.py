@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from ..actors.places import PLACE
 from ..model import Mention, Quote, Span
 from ..parse import Parse, Token
 from .lexicon import bundled_semantics
@@ -82,6 +83,7 @@ class _Tree:
 
     def __init__(self, parse: Parse, mentions: list[Mention]) -> None:
         self.parse = parse
+        mentions = [m for m in mentions if m.resolved_by != PLACE]  # a city never speaks
         self.children = parse.dependents()
         self.speech: dict[int, list[Token]] = {}
         for t in parse.tokens:

@@ -164,6 +164,7 @@ def _mention_rows(batch: Batch) -> pa.Table:
             "actor_code": [m.actor_code for m in rows],
             "resolved_by": [m.resolved_by for m in rows],
             "entity": [m.entity for m in rows],
+            "place": pa.array([m.place for m in rows], type=pa.bool_()),
         }
     )
 

@@ -110,6 +110,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE events ADD COLUMN geonames_id BIGINT;
         """,
     ),
+    (
+        7,
+        "mentions say whether they name a place (where something happened) rather than an actor",
+        "ALTER TABLE mentions ADD COLUMN place BOOLEAN NOT NULL DEFAULT false;",
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # Every read-only connection: no files, network or extensions beyond the store itself, and no SET

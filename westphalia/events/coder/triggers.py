@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ...actors.places import LOCATIVE
 from ...model import Mention
 from ...parse import Token
 from ..lexicon import Lexicon, Pattern
@@ -109,6 +110,9 @@ def _verb_actors(
     if code[:2] == _THREAT and not any(_known_country(m) for m in targets):
         targets += _conditioned(verb, governor, actors)
     pattern = replace(pattern, code=code)
+    if not sources and targets and code[:2] in actors.sem.place_doer_roots:
+        # "X was arrested in Lebanon", "a bomb near Samarra killed X": the place's state
+        sources = _place_doers(subject_verb, actors)
     span = trigger or (verb.i, verb.i + 1)
     named_sources = _slot_targets(match.source_from, actors)
     if named_sources:  # "- + * MONEY $": "X received money from Y" is Y's aid to X
@@ -123,6 +127,28 @@ def _verb_actors(
         stance or plain,
         "" if stance else match.reverse,
     )
+
+
+def _place_doers(verb: Token, actors: _Actors) -> list[Mention]:
+    """The place where a deed with no actor for its doer happened: on the verb ("was arrested
+    in X") or on its subject ("a bombing near the town of X killed ..."), as a mention. A
+    subject that is someone ("they blew themselves up in X", "Ali fired at X in Y") is the
+    doer, known or not: no place stands for it."""
+    subjects = actors.kids(verb, "nsubj")
+    if any(s.pos in ("PRON", "PROPN") or s.ent for s in subjects):
+        return []
+    hosts = [verb, *subjects]
+    for host in hosts:
+        for prep in actors.kids(host, "prep"):
+            if prep.text.lower() not in LOCATIVE:
+                continue
+            for pobj in actors.kids(prep, "pobj"):
+                of = [p for p in actors.kids(pobj, "prep") if p.text.lower() == "of"]
+                named = [pobj, *(o for p in of for o in actors.kids(p, "pobj"))]  # "town of X"
+                for token in named:
+                    if token.i in actors.places:
+                        return [actors.places[token.i]]
+    return []
 
 
 def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:

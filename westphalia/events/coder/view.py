@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...actors import OWNER_PREPS
 from ...actors.gazetteer import UNKNOWN_COUNTRY, country_of
+from ...actors.places import PLACE
 from ...model import Mention
 from ...parse import Parse, Token
 from ..lexicon import Lexicon, Pattern
@@ -49,9 +50,13 @@ class _Actors:
     def __init__(self, parse: Parse, mentions: list[Mention], lexicon: Lexicon) -> None:
         self.parse, self.lexicon, self.sem = parse, lexicon, lexicon.semantics
         self.at: dict[int, list[Mention]] = {}
+        self.places: dict[int, Mention] = {}  # token -> the place mention there (a city too)
         for mention in mentions:  # the tokens inside each mention's span
             for i in parse.tokens_within(mention.span):
-                self.at.setdefault(i, []).append(mention)
+                if mention.place:
+                    self.places[i] = mention
+                if mention.resolved_by != PLACE:  # a city named alone is where, never who
+                    self.at.setdefault(i, []).append(mention)
         self.matches: dict[int, _Match | None] = {}  # verb token -> its lexicon match
         self.children = parse.dependents()
 
