@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -319,6 +320,22 @@ def test_ingest_ray_on_the_command_line_then_a_second_store_imports_the_dataset(
 
     with westphalia.open(tmp_path / "b.duckdb") as db:
         assert len(db.events()) == len(snapshot(tmp_path / "a.duckdb")["events"])
+
+
+@pytest.mark.slow
+def test_an_in_memory_store_leaves_no_dataset_behind(
+    ray_cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where mkdtemp makes the dataset
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Arnor and Gondor signed a trade agreement on Monday.\n")
+    (corpus / "b.txt").write_text("Rohan hosted envoys from Gondor for talks on the border.\n")
+    settings = load_settings(env={}, values={"store.path": ":memory:"})
+    with open_store(settings.store.path) as db:
+        got = cluster.run([str(corpus)], settings=settings, store=db, address=ray_cluster)
+        assert got.new == 2 and db.query("SELECT count(*) AS n FROM articles")[0]["n"] == 2
+    assert not list(tmp_path.glob("westphalia-dataset-*"))
 
 
 def test_dataset_path_defaults_beside_the_store(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -77,7 +78,8 @@ _DEDUPE_MEMORY = "512MB"  # the driver's DuckDB for the band table spills to dis
 
 
 def dataset_path(settings: Settings) -> Path:
-    """Where a cluster run writes its Parquet dataset: cluster.dataset, else STORE.dataset."""
+    """Where a cluster run writes its Parquet dataset: cluster.dataset, else STORE.dataset; for
+    an in-memory store, a temporary folder the run removes once the store has imported it."""
     if settings.cluster.dataset is not None:
         return settings.cluster.dataset
     store = settings.store.path
@@ -298,6 +300,7 @@ def _run(
 ) -> RunSummary:
     import ray
 
+    temporary = settings.cluster.dataset is None and str(settings.store.path) == ":memory:"
     with recorded_run(store, settings, command, started=started) as summary:
         root = dataset_path(settings).resolve()
         root.mkdir(parents=True, exist_ok=True)
@@ -334,6 +337,8 @@ def _run(
                 verdicts.close()
         finally:
             index.close()
+            if temporary:  # the parts live on in the store only; nothing can re-run from them
+                shutil.rmtree(root, ignore_errors=True)
     return summary
 
 
