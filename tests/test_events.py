@@ -617,3 +617,23 @@ def test_a_city_is_never_a_source_or_target_of_its_own() -> None:
     assert _place_coded("Russian officials visited Pakistan and toured Quetta.") == [
         ("RUSGOV", "PAK", "042")
     ]
+
+
+ISSUE_LEX = build_lexicon([*LEXICON_ENTRIES, {"code": "111", "verbs": ["condemn", "criticize"]}])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia issued a statement condemning Pakistan on Monday.", ("RUS", "PAK", "111")),
+        ("China released a communique criticizing the United States.", ("CHN", "USA", "111")),
+    ],
+)
+def test_a_documents_participle_is_done_by_its_issuer(parser, text, expected) -> None:
+    assert expected in code(parser, text, lexicon=ISSUE_LEX)
+
+
+def test_a_participle_on_another_noun_is_not_the_clause_subjects(parser) -> None:
+    # the protesters, not Russia, criticize: no Russian event
+    found = code(parser, "Russia watched protesters criticizing Pakistan.", lexicon=ISSUE_LEX)
+    assert not any(source.startswith("RUS") for source, _, _ in found)

@@ -43,6 +43,7 @@ DEFAULT_CONFIDENCE = 0.5  # for a rule the calibration table does not list
 _WORD_LISTS = (
     "condition_marks",
     "light_verbs",
+    "statement_nouns",
     "intent_verbs",
     "intent_adjectives",
     "threat_verbs",
@@ -67,6 +68,7 @@ class Semantics:
 
     condition_marks: frozenset[str]
     light_verbs: frozenset[str]
+    statement_nouns: frozenset[str]
     intent_verbs: frozenset[str]
     intent_adjectives: frozenset[str]
     threat_verbs: frozenset[str]

@@ -76,6 +76,8 @@ def _verb_actors(
         if verb.dep in ("xcomp", "conj", "advcl") and not _subject_tokens(verb, actors)
         else verb
     )
+    if verb.dep == "acl" and not _subject_tokens(verb, actors):
+        subject_verb = _issuer(verb, governor, actors) or subject_verb
     # "anti-war protesters marched": an opposed actor is not among the doers
     subjects = _subject_tokens(subject_verb, actors)
     if not subjects and subject_verb is governor and verb.dep == "xcomp":
@@ -127,6 +129,19 @@ def _verb_actors(
         stance or plain,
         "" if stance else match.reverse,
     )
+
+
+def _issuer(verb: Token, document: Token, actors: _Actors) -> Token | None:
+    """The verb whose subject issued the document a participle hangs on ("X issued a statement
+    condemning Y", "X adopted a resolution urging Y to V"): the document's deed is its
+    issuer's. None when the noun is no document ("troops crossing the border" cross it
+    themselves)."""
+    if actors.lemma(document) not in actors.sem.statement_nouns or document.head == document.i:
+        return None
+    issuing = actors.parse.tokens[document.head]
+    if document.dep == "dobj" and issuing.pos in ("VERB", "AUX"):
+        return issuing
+    return None
 
 
 def _place_doers(verb: Token, actors: _Actors) -> list[Mention]:
