@@ -637,3 +637,14 @@ def test_a_participle_on_another_noun_is_not_the_clause_subjects(parser) -> None
     # the protesters, not Russia, criticize: no Russian event
     found = code(parser, "Russia watched protesters criticizing Pakistan.", lexicon=ISSUE_LEX)
     assert not any(source.startswith("RUS") for source, _, _ in found)
+
+
+def test_an_event_noun_after_for_on_a_verb_of_coming_together_is_the_subjects(parser) -> None:
+    found = code(parser, "Russian and Chinese officials returned to Beijing for a meeting.")
+    assert ("RUSGOV", "CHNGOV", "040") in found and ("CHNGOV", "RUSGOV", "040") in found
+
+
+def test_an_event_noun_after_for_on_another_verb_is_nobodys(parser) -> None:
+    # pressing for talks is no talks held
+    found = code(parser, "Russian and Chinese officials pressed for a meeting.")
+    assert not any(c == "040" for _, _, c in found)

@@ -44,6 +44,7 @@ _WORD_LISTS = (
     "condition_marks",
     "light_verbs",
     "statement_nouns",
+    "purpose_verbs",
     "intent_verbs",
     "intent_adjectives",
     "threat_verbs",
@@ -69,6 +70,7 @@ class Semantics:
     condition_marks: frozenset[str]
     light_verbs: frozenset[str]
     statement_nouns: frozenset[str]
+    purpose_verbs: frozenset[str]
     intent_verbs: frozenset[str]
     intent_adjectives: frozenset[str]
     threat_verbs: frozenset[str]

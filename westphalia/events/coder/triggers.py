@@ -179,6 +179,7 @@ def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:
             return None  # "condemned the attack": the noun is what another event is about
         opposed = actors.opposed(noun)  # "the anti-American rally": against the US, not by it
         sources = [m for m in _noun_sources(noun, actors) if m not in opposed]
+        sources = sources or [m for m in _purpose_sources(noun, actors) if m not in opposed]
         targets = _noun_targets(noun, pattern, actors)
         return _Hit(
             pattern,
@@ -188,6 +189,18 @@ def _noun_hit(noun: Token, actors: _Actors, lexicon: Lexicon) -> _Hit | None:
             "noun",
         )
     return None
+
+
+def _purpose_sources(noun: Token, actors: _Actors) -> list[Mention]:
+    """The subjects of the verb of coming together an event noun is the purpose of ("X and Y
+    returned to Geneva for talks": X and Y hold the talks)."""
+    prep = actors.parse.tokens[noun.head]
+    if noun.dep != "pobj" or prep.text.lower() != "for" or prep.head == prep.i:
+        return []
+    verb = actors.parse.tokens[prep.head]
+    if verb.pos != "VERB" or actors.lemma(verb) not in actors.sem.purpose_verbs:
+        return []
+    return [m for s in _subject_tokens(verb, actors) for m in actors.of(s)]
 
 
 def _noun_start(noun: Token, pattern: Pattern, actors: _Actors) -> int | None:
