@@ -648,3 +648,31 @@ def test_an_event_noun_after_for_on_another_verb_is_nobodys(parser) -> None:
     # pressing for talks is no talks held
     found = code(parser, "Russian and Chinese officials pressed for a meeting.")
     assert not any(c == "040" for _, _, c in found)
+
+
+GENEVA = replace(GAZ, places={"CHE": ("Geneva",)})
+
+
+def _geneva_coded(text: str) -> list[tuple[str, str, str, str | None]]:
+    parse = next(Parser(ParseSettings(), GENEVA.phrases()).parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=GENEVA)
+    return [
+        (e.source, e.target, e.code, e.location)
+        for e in extract_events(parse, mentions, lexicon=LEX, story_id="s1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # in neither side's country: a meeting at a third location
+        ("Russian and Pakistani officials met in Geneva on Monday.", ("044", "CHE")),
+        # the destination of the verb the meeting is the purpose of is where it is held
+        ("Russian and Pakistani officials returned to Geneva for a meeting.", ("044", "CHE")),
+        # in one side's country: the plain consult
+        ("Russian and Pakistani officials met in Islamabad on Monday.", ("040", "PAK")),
+    ],
+)
+def test_a_meeting_in_neither_sides_country_is_at_a_third_location(text, expected) -> None:
+    found = _geneva_coded(text)
+    assert ("RUSGOV", "PAKGOV", *expected) in found and ("PAKGOV", "RUSGOV", *expected) in found

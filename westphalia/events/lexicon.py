@@ -60,7 +60,14 @@ _WORD_LISTS = (
     "quote_verbs",
     "opposing_prefixes",
 )
-_CODE_TABLES = ("intent_codes", "intent_subcodes", "threat_codes", "refusal_codes", "appeal_codes")
+_CODE_TABLES = (
+    "intent_codes",
+    "intent_subcodes",
+    "threat_codes",
+    "refusal_codes",
+    "appeal_codes",
+    "third_location_codes",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,7 @@ class Semantics:
     threat_codes: dict[str, str]
     refusal_codes: dict[str, str]
     appeal_codes: dict[str, str]
+    third_location_codes: dict[str, str]  # code -> its code when held in neither side's country
     accusation_codes: dict[str, str]  # word -> 112x (what the accusation is of)
     change_kinds: dict[str, str]  # word -> last digit of 104x/14xy (the change demanded)
     demand_nouns: frozenset[str]

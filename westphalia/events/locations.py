@@ -1,9 +1,11 @@
 """Where an event happened, when the text says so.
 
-A place is an actor mention (a country, or a capital or seat standing for one) introduced by
-"in", "at" or "inside" on the trigger or its light verb ("talks in Moscow" -> RUS, Moscow),
-or the destination of a visit ("a visit to Pakistan" -> PAK) and the host's country for a
-hosted visit. Places merely mentioned elsewhere in the sentence are not locations.
+A place is an actor mention (a country, or a capital or seat standing for one) or a place
+mention (a city) introduced by "in", "at" or "inside" on the trigger or its light verb ("talks
+in Moscow" -> RUS, Moscow), or by "to" on the verb an event noun is the purpose of ("returned
+to Geneva for talks" -> CHE, Geneva), or the destination of a visit ("a visit to Pakistan" ->
+PAK) and the host's country for a hosted visit. Places merely mentioned elsewhere in the
+sentence are not locations.
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ def event_location(
     heads |= {
         t.i for t in parse.tokens if t.head == trigger.i and t.dep == "dobj"
     }  # "a memorandum in Moscow"
+    preps = {i: PLACE_PREPS for i in heads}
+    purpose = parse.tokens[trigger.head]
+    if trigger.dep == "pobj" and purpose.text.lower() == "for" and purpose.head != purpose.i:
+        preps[purpose.head] = PLACE_PREPS | {"to"}  # "returned to Geneva for talks": Geneva
     for token in parse.tokens:
-        if token.head in heads and token.dep == "prep" and token.text.lower() in PLACE_PREPS:
+        if token.head in preps and token.dep == "prep" and token.text.lower() in preps[token.head]:
             for pobj in (t for t in parse.tokens if t.head == token.i and t.dep == "pobj"):
                 place = _place_at(pobj, mentions)
                 if place is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ...actors.gazetteer import country_of
 from ...model import Event, Mention
 from ...parse import Parse, Token
 from ..dates import PUBLICATION, UNKNOWN, resolve_date
@@ -47,6 +48,9 @@ def _events(
         location, place = event_location(
             parse, trigger_token, code=code, mentions=mentions, target=target, source=source
         )
+        sides = {country_of(source.actor_code), country_of(target.actor_code)}
+        if location and location not in sides:  # met in neither side's country
+            code = sem.third_location_codes.get(code, code)
         point = geocode(location, place) if location else None
         event = Event(
             article_id=parse.article_id,
