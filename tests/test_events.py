@@ -573,16 +573,18 @@ def test_a_since_date_on_a_first_is_not_the_events_date(parser, text: str, expec
 PLACE_LEX = build_lexicon(
     [*LEXICON_ENTRIES, {"code": "173", "verbs": ["arrest"]}, {"code": "180", "verbs": ["kill"]}]
 )
-PLACES = replace(GAZ, places={"PAK": ("Quetta",)})
+PLACES = replace(GAZ, places={"PAK": ("Quetta",), "CHE": ("Geneva",)})
+
+
+def _placed_events(text: str, lexicon=PLACE_LEX) -> list:
+    """The events of `text` with a gazetteer that knows two cities (the parser built for it)."""
+    parse = next(Parser(ParseSettings(), PLACES.phrases()).parse([("a1", text)]))
+    mentions = extract_actors(parse, gazetteer=PLACES)
+    return extract_events(parse, mentions, lexicon=lexicon, story_id="s1")
 
 
 def _place_coded(text: str) -> list[tuple[str, str, str]]:
-    parse = next(Parser(ParseSettings(), PLACES.phrases()).parse([("a1", text)]))
-    mentions = extract_actors(parse, gazetteer=PLACES)
-    return [
-        (e.source, e.target, e.code)
-        for e in extract_events(parse, mentions, lexicon=PLACE_LEX, story_id="s1")
-    ]
+    return [(e.source, e.target, e.code) for e in _placed_events(text)]
 
 
 @pytest.mark.parametrize(
@@ -650,18 +652,6 @@ def test_an_event_noun_after_for_on_another_verb_is_nobodys(parser) -> None:
     assert not any(c == "040" for _, _, c in found)
 
 
-GENEVA = replace(GAZ, places={"CHE": ("Geneva",)})
-
-
-def _geneva_coded(text: str) -> list[tuple[str, str, str, str | None]]:
-    parse = next(Parser(ParseSettings(), GENEVA.phrases()).parse([("a1", text)]))
-    mentions = extract_actors(parse, gazetteer=GENEVA)
-    return [
-        (e.source, e.target, e.code, e.location)
-        for e in extract_events(parse, mentions, lexicon=LEX, story_id="s1")
-    ]
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -674,5 +664,5 @@ def _geneva_coded(text: str) -> list[tuple[str, str, str, str | None]]:
     ],
 )
 def test_a_meeting_in_neither_sides_country_is_at_a_third_location(text, expected) -> None:
-    found = _geneva_coded(text)
+    found = [(e.source, e.target, e.code, e.location) for e in _placed_events(text, LEX)]
     assert ("RUSGOV", "PAKGOV", *expected) in found and ("PAKGOV", "RUSGOV", *expected) in found
