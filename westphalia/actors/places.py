@@ -6,7 +6,7 @@ place: its mention is kept for the event coder, which reads its targets and loca
 it, and is marked `place`, so it does not count as an actor of its sentence unless the coder
 makes it one. A city or state named alone (the gazetteer's places: "Lagos", "Samarra") was no
 mention before; it becomes a place mention of its country, which the coder reads only for
-where an event happened and for the place conventions (`events.coder.arguments`).
+where an event happened and for the places-as-doers convention (`events.coder.triggers`).
 """
 
 from __future__ import annotations
