@@ -570,3 +570,10 @@ def test_a_capital_called_a_regional_capital_is_a_city() -> None:
         True,
     )
     assert _placed("Rebels shelled Islamabad.")["Islamabad"] == ("PAK", "metonym", False)
+
+
+def test_another_spelling_of_a_country_phoenix_lists_is_the_country(real) -> None:
+    gazetteer, parser = real
+    parse = next(parser.parse([("a1", "Pakistan rejected an offer from Afganistan on Monday.")]))
+    found = {m.text: (m.actor_code, m.place) for m in extract_actors(parse, gazetteer=gazetteer)}
+    assert found["Afganistan"] == ("AFG", False)

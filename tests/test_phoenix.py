@@ -92,7 +92,7 @@ def test_phoenix_codes_in_the_project_scheme(tool, phoenix: str, ours: str | Non
 
 def test_conversion_of_a_small_phoenix_folder(tool, tmp_path: Path) -> None:
     (tmp_path / "Phoenix.Countries.actors.txt").write_text(
-        "FRANCE_ [FRA]\n+QUIXVILLE_\n+BRELLAC_PROVINCE\n"
+        "FRANCE_ [FRA]\n+QUIXVILLE_\n+BRELLAC_PROVINCE\n+FRANSE_\n"
         "ZARKO_VELLIN_\n\t[FRAGOVBUS 20010101-20050101]\n\t[FRAELI]\n"
         "QUIXVILLE_RIVER_GUARD_ [FRAMIL]\n"
     )
@@ -111,6 +111,7 @@ def test_conversion_of_a_small_phoenix_folder(tool, tmp_path: Path) -> None:
     )
     data = tool.convert(tmp_path, report=tool.Report(), common=frozenset())
     assert sorted(data["places"]["FRA"]) == ["Brellac Province", "Quixville"]
+    assert data["names"] == {"FRA": ["Franse"]}  # spelled like the country: a name of it
     actors = {a[1][0]: a for a in data["actors"]}
     assert actors["Zarko Vellin"] == [
         "P",

