@@ -546,6 +546,7 @@ def _placed(text: str, gazetteer: Gazetteer = PLACES) -> dict[str, tuple[str, st
         ("Trucks queued for days at the border with China.", "China"),
         ("Fishing boats left the island of Russia at dawn.", "Russia"),
         ("Two aid convoys reached a camp near Moscow on Friday.", "Moscow"),
+        ("Investors bought shares in Russia, Pakistan and China.", "China"),  # a conjunct
     ],
 )
 def test_a_country_named_as_where_something_happened_is_a_place(text: str, name: str) -> None:

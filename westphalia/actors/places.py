@@ -45,6 +45,7 @@ GEOGRAPHIC = {
     ),
     "with": frozenset({"border", "frontier", "boundary"}),
 }
+_CONJUNCTS = 12  # conjunct links followed back to the list's first member
 _NAMES = frozenset({"gazetteer", "metonym"})  # a country's name, its capital or seat
 PLACE = "place"  # resolved_by of a city or state named alone
 
@@ -77,9 +78,14 @@ def mark_places(parse: Parse, units: list[Unit], mentions: list[Mention]) -> lis
 
 def locative(parse: Parse, mention: Mention) -> bool:
     """Whether the mention's phrase is the object of a locative preposition, of the "of" after
-    a geographic word, or of "with" after a border."""
+    a geographic word, or of "with" after a border; or a conjunct of such an object ("markets
+    in the US, Britain and France": all three)."""
     inside = parse.tokens_within(mention.span)
     head = next((parse.tokens[i] for i in inside if parse.tokens[i].head not in inside), None)
+    for _ in range(_CONJUNCTS):
+        if head is None or head.dep != "conj":
+            break
+        head = parse.tokens[head.head]
     if head is None or head.dep != "pobj":
         return False
     prep = parse.tokens[head.head]
