@@ -143,3 +143,21 @@ def test_a_memory_limit_that_is_not_a_size_is_refused(value: str) -> None:
 
     with pytest.raises(ConfigError, match="store.memory_limit"):
         load_settings(env={}, overrides=[f"store.memory_limit={value}"])
+
+
+@pytest.mark.parametrize(("threshold", "started"), [(1, True), (10**12, False)])
+def test_a_big_input_starts_the_parse_workers_before_the_first_batch(
+    tmp_path: Path, settings, store, monkeypatch: pytest.MonkeyPatch, threshold: int, started: bool
+) -> None:
+    from westphalia import pipeline
+    from westphalia.parse import Parser
+
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_CHARS", threshold)
+    monkeypatch.setattr(Parser, "start", lambda self: calls.append(1))
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        json.dumps({"id": "1", "text": "Arnor and Gondor held talks on Monday."}) + "\n"
+    )
+    run([path], settings=settings, store=store)
+    assert bool(calls) is started  # input as big as the parser's own bar for its workers

@@ -95,9 +95,9 @@ class ParseSettings:
     # sentence, then word boundaries. Parsing takes ~17 KB per token (measured with
     # en_core_web_sm): 20,000 characters of prose 55 MB, of one-letter words 170 MB.
     chunk_chars: int = 20_000
-    # At most this many characters in one nlp.pipe batch (and at most batch_size texts): bounds
-    # a process's parsing memory, 100,000 characters of prose 295 MB, of one-letter words
-    # 840 MB, whatever the document's length.
+    # At most this many characters in one nlp.pipe batch (and the pieces of at most batch_size
+    # documents): bounds a process's parsing memory, 100,000 characters of prose 295 MB, of
+    # one-letter words 840 MB, whatever the document's length.
     batch_chars: int = 100_000
     # Seconds one document may take to parse before it is rejected (E301). A worker process is
     # killed at the budget and replaced; in one process (processes=1, or a small batch) the

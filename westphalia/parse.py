@@ -314,6 +314,11 @@ class Parser:
             return Failure(article_id, "E301", fields)
         return Failure(article_id, "E302", {"size": len(text), "reason": value})
 
+    def start(self) -> None:
+        """Start the worker processes now (they also start on the first big parse)."""
+        if self.processes > 1:
+            self._workers()
+
     def _workers(self) -> Pool:
         if self._pool is None:
             self._pool = Pool(

@@ -31,12 +31,13 @@ from .events.quotes import extract_quotes
 from .ingest import Source
 from .model import Article, Assignment, Duplicate, Rejection, Stage, content_id
 from .normalize import normalize, without_surrogates
+from .parse import MIN_PARALLEL_CHARS, Failure
 from .store import Batch, Store
 
 if TYPE_CHECKING:
     from .actors import Gazetteer
     from .events import Lexicon
-    from .parse import Failure, Parse, Parser
+    from .parse import Parse, Parser
 
 INTERNAL_CODE = "E901"
 _REASON_CHARS = 300  # of an exception's text quoted in a rejection message
@@ -99,6 +100,8 @@ def run(
         total = _total_bytes(sources)
         runner = _Runner(settings, store, index, summary, strict)
         try:
+            if total is not None and total >= MIN_PARALLEL_CHARS:  # the parser will use workers
+                runner.prepare()  # they start while the first batch is read
             for done, (item, consumed) in enumerate(_items(sources, settings, strict), start=1):
                 runner.add(item)
                 if on_progress is not None:
@@ -190,6 +193,13 @@ class _Runner:
         )
         self.batch = Batch(summary.run_id)
         self._annotator: Annotator | None = None
+
+    def prepare(self) -> None:
+        """Load the knowledge and start the parse workers now, not at the first batch: their
+        start-up (~3 s each: the model and 42,000 phrases) overlaps the reading and dedupe of
+        the first store batch."""
+        self._annotator = self._annotator or Annotator(self.settings)
+        self._annotator.parser.start()
 
     def close(self) -> None:
         self.index.close()  # uncommitted additions (a failed batch) are dropped
@@ -391,8 +401,6 @@ class Annotator:
         *,
         strict: bool,
     ) -> None:
-        from .parse import Failure  # parse.py is imported on first use
-
         if isinstance(parse, Failure):
             error = parse.error(article.source, article.locator)
             batch.rejections.append(_rejection(error, Stage.PARSE, self.settings))
