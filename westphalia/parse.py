@@ -400,9 +400,10 @@ class Parser:
                 if batch and (more or chars + size > settings.batch_chars):
                     yield batch
                     batch, chars, documents = [], 0, 0
+                if n == 0 or not batch:  # a document's first piece, or the rest of one cut off
+                    documents += 1
                 batch.append(piece)
                 chars += size
-                documents += n == 0 or len(batch) == 1
         if batch:
             yield batch
 

@@ -48,9 +48,10 @@ def _events(
         location, place = event_location(
             parse, trigger_token, code=code, mentions=mentions, target=target, source=source
         )
-        sides = {country_of(source.actor_code), country_of(target.actor_code)}
-        if location and location not in sides:  # met in neither side's country
-            code = sem.third_location_codes.get(code, code)
+        if location and code in sem.third_location_codes:
+            sides = {country_of(source.actor_code), country_of(target.actor_code)}
+            if location not in sides:  # met in neither side's country
+                code = sem.third_location_codes[code]
         point = geocode(location, place) if location else None
         event = Event(
             article_id=parse.article_id,
