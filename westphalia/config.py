@@ -111,6 +111,12 @@ class ParseSettings:
     # or the attribution after one; "both"/"two" + a plural; he/she after a named sentence), the
     # rest are stored as sentences without tokens; "all" parses every sentence.
     select: str = "actors"
+    # Where names of persons and dates come from: "rules" (proper-noun runs that no gazetteer
+    # phrase covers are persons; a token matcher finds the dates events.dates resolves), or
+    # "model" (spaCy's entity recognizer, run on the sentences that can carry an event). The
+    # recognizer costs as much as the rest of the pipeline together; on the dev and conformance
+    # gold the rules score as well (README, Benchmarks).
+    entities: str = "rules"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +203,7 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "parse.batch_chars": lambda v: None if v > 0 else "must be > 0",
     "parse.time_budget": lambda v: None if v > 0 else "must be > 0",
     "parse.select": lambda v: None if v in ("actors", "all") else "must be actors or all",
+    "parse.entities": lambda v: None if v in ("rules", "model") else "must be rules or model",
     "actors.user_dictionary": lambda v: None if v.is_file() else "no such file",
     "events.user_patterns": lambda v: None if v.is_file() else "no such file",
     "events.dictionaries": lambda v: None if v.is_dir() else "no such directory",

@@ -96,6 +96,38 @@ class Parse:
     # Indices of the sentences not parsed (parse.select = "actors"): stored, without tokens
     skipped: frozenset[int] = frozenset()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as rows of plain values (a parse crosses from a worker process): the slots
+        dataclasses' own pickling looks up their fields for every token, and took a third of
+        the coding process's time on 1,000 wire stories."""
+        return (
+            _rebuilt,
+            (
+                self.article_id,
+                self.text,
+                [(s.index, s.span.start, s.span.end, s.text) for s in self.sentences],
+                [
+                    (
+                        t.i,
+                        t.start,
+                        t.end,
+                        t.text,
+                        t.lemma,
+                        t.pos,
+                        t.tag,
+                        t.dep,
+                        t.head,
+                        t.sent,
+                        t.ent,
+                    )
+                    for t in self.tokens
+                ],
+                [(e.label, e.start, e.end) for e in self.entities],
+                [(m.key, m.start, m.end) for m in self.matches],
+                self.skipped,
+            ),
+        )
+
     def span(self, start: int, end: int) -> Span:
         """Character span of tokens [start, end)."""
         return Span(self.tokens[start].start, self.tokens[end - 1].end)
@@ -116,6 +148,32 @@ class Parse:
         while last < len(self.tokens) and self.tokens[last].end <= span.end:
             last += 1
         return range(first, last)
+
+
+def _rebuilt(
+    article_id: str,
+    text: str,
+    sentences: list[tuple[int, int, int, str]],
+    tokens: list[tuple[Any, ...]],
+    entities: list[tuple[str, int, int]],
+    matches: list[tuple[str, int, int]],
+    skipped: frozenset[int],
+) -> Parse:
+    """A Parse from the rows of `Parse.__reduce__` (tag, POS and dependency names interned
+    again: the coder compares them by the thousand)."""
+    intern = sys.intern
+    return Parse(
+        article_id,
+        text,
+        tuple(Sentence(article_id, i, Span(a, b), t) for i, a, b, t in sentences),
+        tuple(
+            Token(i, a, b, t, lemma, intern(pos), intern(tag), intern(dep), head, sent, intern(ent))
+            for i, a, b, t, lemma, pos, tag, dep, head, sent, ent in tokens
+        ),
+        tuple(Entity(*e) for e in entities),
+        tuple(Match(*m) for m in matches),
+        skipped,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,13 +292,14 @@ class Parser:
         self._nlp: Any = None
         self._matchers: tuple[Any, Any] | None = None  # built on first use in this process
         self._sentencizer: Any = None
+        self._dates: Any = None  # the date matcher (parse.entities = "rules"), built on first use
 
     @property
     def nlp(self) -> Any:
         """The spaCy pipeline, loaded on first use."""
         if self._nlp is None:
             try:
-                self._nlp = _load(self.settings.model)
+                self._nlp = _load(self.settings.model, ner=self.settings.entities == "model")
             except OSError as e:
                 raise ConfigError("E010", model=self.settings.model, reason=e) from e
         return self._nlp
@@ -369,13 +428,20 @@ class Parser:
                 stitcher.skip(piece.skipped)
                 if piece.text is not None:
                     doc = next(docs[piece.entities])
-                    stitcher.add(doc, piece.start, self._phrase_matchers(), self.nlp.vocab.strings)
+                    stitcher.add(doc, piece.start, self._phrase_matchers(), self._date_matcher())
                 if piece.last:
                     yield ("done", piece.index, partial.pop(piece.index).parse())
 
+    def _date_matcher(self) -> Any:
+        """The token matcher of dates (parse.entities = "rules"; None with "model")."""
+        if self._dates is None and self.settings.entities == "rules":
+            self._dates = DateMatcher(self.nlp.vocab)
+        return self._dates
+
     def _docs(self, batch: list[_Piece]) -> dict[bool, Iterator[Any]]:
         """The Docs of a batch's pieces that have text, in order, by whether the entity
-        recognizer ran on them (it costs as much as the rest of the pipeline together)."""
+        recognizer ran on them (it costs as much as the rest of the pipeline together; with
+        parse.entities = "rules" it is not loaded, and no piece asks for it)."""
         full = [p.text for p in batch if p.text is not None and p.entities]
         light = [p.text for p in batch if p.text is not None and not p.entities]
         docs = {True: iter(list(self.nlp.pipe(full, batch_size=max(1, len(full)))))}
@@ -453,6 +519,8 @@ class Parser:
         )
         regions: list[tuple[int, int, Level]] = []
         for start, end, level in sentences:
+            if level is Level.FULL and self.settings.entities == "rules":
+                level = Level.PARSE  # no recognizer to run: one run of parsed sentences
             if level is not Level.SKIP and regions and regions[-1][2] is level:
                 regions[-1] = (regions[-1][0], end + offset, level)  # the run goes on
             else:
@@ -503,9 +571,18 @@ class _Stitcher:
                 )
             )
 
-    def add(self, doc: Any, offset: int, matchers: tuple[Any, Any], strings: Any) -> None:
-        """Add the Doc of the piece starting at character `offset` (`strings`: its StringStore)."""
+    def add(self, doc: Any, offset: int, matchers: tuple[Any, Any], dates: Any) -> None:
+        """Add the Doc of the piece starting at character `offset`: its entities are the
+        recognizer's, or with a date matcher (parse.entities = "rules") `rule_entities`."""
         first, text = len(self.tokens), self.text
+        strings = doc.vocab.strings
+        exact, lower = matchers
+        found = {Match(strings[m], s, e) for m, s, e in [*exact(doc), *lower(doc)]}
+        if dates is None:
+            spans = [(e.label_, e.start, e.end) for e in doc.ents]
+        else:
+            spans = rule_entities(doc, dates)
+        label_at = {i: label for label, start, end in spans for i in range(start, end)}
         for sent in doc.sents:
             index = len(self.sentences)
             start = offset + sent.start_char
@@ -525,14 +602,15 @@ class _Stitcher:
                     sys.intern(t.dep_),
                     first + t.head.i,
                     index,
-                    sys.intern(t.ent_type_),
+                    sys.intern(label_at.get(t.i, "")),
                 )
                 for t in sent
             )
-        self.entities.extend(Entity(e.label_, first + e.start, first + e.end) for e in doc.ents)
-        exact, lower = matchers
-        found = {Match(strings[m], first + s, first + e) for m, s, e in [*exact(doc), *lower(doc)]}
-        self.matches.extend(sorted(found, key=lambda m: (m.start, -m.end, m.key)))
+        self.entities.extend(
+            Entity(label, first + start, first + end) for label, start, end in spans
+        )
+        shifted = (Match(m.key, first + m.start, first + m.end) for m in found)
+        self.matches.extend(sorted(shifted, key=lambda m: (m.start, -m.end, m.key)))
 
     def parse(self) -> Parse:
         return Parse(
@@ -618,6 +696,159 @@ def _plural_near(words: list[str], k: int) -> bool:
     )
 
 
+# Entities by rule (parse.entities = "rules"). Dates: the expressions events.dates resolves
+# (a month with or without a day and a year, a day before a month, a year, a numeric date, a
+# weekday, today/yesterday/tomorrow, last/next/this week, month, year ...), found on the
+# parsed Doc by a token Matcher; its longest matches win. A month name must be a proper noun
+# ("in May", not "may"; "March 3", not "march"), and a year is not a count ("1500 troops").
+_MONTH_WORDS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
+_MONTH = {
+    "LOWER": {"IN": [*_MONTH_WORDS, *(m + "." for m in _MONTH_WORDS if len(m) <= 4)]},
+    "POS": "PROPN",
+}
+# Sets, not regular expressions: the Matcher tests a token's first pattern at every token.
+_ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+_DAY = {
+    "LOWER": {
+        "IN": [f"{d}" for d in range(1, 32)]
+        + [f"0{d}" for d in range(1, 10)]
+        + [f"{d}{_ORDINAL.get(d, 'th')}" for d in range(1, 32)]
+    }
+}
+_YEAR = {"TEXT": {"IN": [str(y) for y in range(1800, 2100)]}}
+_A_YEAR = {**_YEAR, "DEP": {"NOT_IN": ["nummod"]}}
+# "7/4/2021", "07.04.2021": the shapes of a numeric day, month and year
+_NUMERIC = {
+    "SHAPE": {
+        "IN": [f"{a}{sep}{b}{sep}dddd" for a in ("d", "dd") for b in ("d", "dd") for sep in "/."]
+    }
+}
+_TWO_DIGITS = {"SHAPE": "dd"}
+_EDGE = {"LOWER": {"IN": ["early", "late", "mid", "mid-"]}, "OP": "?"}
+_NEAR = {"LOWER": {"IN": ["last", "next", "this", "past", "coming", "previous"]}}
+_WEEKDAY = {
+    "LOWER": {"IN": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]}
+}
+_PERIOD = {
+    "LOWER": {
+        "IN": ["week", "weekend", "month", "year", "spring", "summer", "autumn", "fall", "winter"]
+    }
+}
+_DATE_PATTERNS: list[list[dict[str, Any]]] = [
+    # "April 7", "April 6-7, 2021", "mid-April", "April 2021", "April of 2021"
+    [_EDGE, {"TEXT": "-", "OP": "?"}, _MONTH, {**_DAY, "OP": "?"}],
+    [_MONTH, _DAY, {"TEXT": "-"}, _DAY],
+    [_MONTH, _DAY, {"TEXT": ",", "OP": "?"}, _YEAR],
+    [_MONTH, _DAY, {"TEXT": "-"}, _DAY, {"TEXT": ",", "OP": "?"}, _YEAR],
+    [_EDGE, _MONTH, {"LOWER": "of", "OP": "?"}, _YEAR],
+    # "7 April", "7th of April 2021"
+    [_DAY, {"LOWER": "of", "OP": "?"}, _MONTH, {"TEXT": ",", "OP": "?"}, {**_YEAR, "OP": "?"}],
+    [_EDGE, _A_YEAR],  # "in 2014", "since late 2014"
+    [_NUMERIC],
+    [_YEAR, {"TEXT": "-"}, _TWO_DIGITS, {"TEXT": "-"}, _TWO_DIGITS],  # "2021-04-07"
+    [{**_NEAR, "OP": "?"}, _WEEKDAY],  # "on Wednesday", "last Friday"
+    [{"LOWER": {"IN": ["today", "yesterday", "tomorrow"]}}],
+    [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, _NEAR, _PERIOD],  # "earlier this year"
+]
+
+
+class DateMatcher:
+    """The token Matcher of dates (`_DATE_PATTERNS`, longest match first), run only on
+    windows around the words a date needs (a month, a weekday, today, a period word, a number
+    shaped like a year or a numeric date): on every token it took as long as the tagger."""
+
+    def __init__(self, vocab: Any) -> None:
+        from spacy.matcher import Matcher
+
+        self.matcher = Matcher(vocab)
+        self.matcher.add("DATE", _DATE_PATTERNS, greedy="LONGEST")
+        strings = vocab.strings
+        self.words = {strings.add(w) for w in _DATE_WORDS}
+        self.shapes = {strings.add(s) for s in _DATE_SHAPES}
+
+    def __call__(self, doc: Any) -> list[tuple[int, int]]:
+        """The (start, end) token spans of the dates in `doc`, in order, none overlapping."""
+        from spacy.attrs import LOWER, SHAPE
+
+        if not len(doc):
+            return []
+        columns = doc.to_array([LOWER, SHAPE])
+        anchors = [
+            i
+            for i, (lower, shape) in enumerate(columns.tolist())
+            if lower in self.words or shape in self.shapes
+        ]
+        windows: list[tuple[int, int]] = []
+        for i in anchors:
+            start, end = max(0, i - _DATE_BEFORE), min(len(doc), i + _DATE_AFTER)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        found: list[tuple[int, int]] = []
+        for start, end in windows:
+            spans = self.matcher(doc[start:end], as_spans=True)
+            for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+                if not found or span.start >= found[-1][1]:
+                    found.append((span.start, span.end))
+        return found
+
+
+# The words a date is found around (a pattern reaches _DATE_BEFORE tokens before one of them
+# and _DATE_AFTER - 1 after it: "the 7th of April, 2021", "earlier this year").
+_DATE_WORDS = frozenset(
+    [*_MONTH["LOWER"]["IN"], *_WEEKDAY["LOWER"]["IN"], *_PERIOD["LOWER"]["IN"]]
+    + ["today", "yesterday", "tomorrow"]
+)
+_DATE_SHAPES = frozenset(["dddd", *_NUMERIC["SHAPE"]["IN"]])
+_DATE_BEFORE, _DATE_AFTER = 3, 6
+
+
+def rule_entities(doc: Any, dates: DateMatcher) -> list[tuple[str, int, int]]:
+    """(label, start, end) entities of a parsed Doc without the recognizer: DATE where the
+    date matcher matches, NAME on each run of proper nouns outside the dates. Which names are
+    persons (not countries, titles, known bodies or companies) the actor stage decides
+    (actors.units), as it does with the recognizer's PERSON."""
+    found = [("DATE", start, end) for start, end in dates(doc)]
+    in_date = {i for _, start, end in found for i in range(start, end)}
+    start = None
+    for token in doc:
+        inside = token.pos_ == "PROPN" and token.i not in in_date
+        if inside and start is None:
+            start = token.i
+        elif not inside and start is not None:
+            found.append(("NAME", start, token.i))
+            start = None
+    if start is not None:
+        found.append(("NAME", start, len(doc)))
+    return sorted(found, key=lambda e: e[1])
+
+
 def _parse_worker(
     settings: ParseSettings, phrases: tuple[Phrase, ...]
 ) -> Callable[[list[tuple[int, str, str]]], Iterator[tuple[Any, ...]]]:
@@ -628,19 +859,20 @@ def _parse_worker(
 
 
 def load_model(model: str):  # noqa: ANN201 - spaCy Language
-    """The spaCy pipeline the parser runs (loaded once per process), for benchmarks' baselines."""
-    return _load(model)
+    """The spaCy pipeline the parser runs with parse.entities = "model" (loaded once per
+    process), for benchmarks' baselines."""
+    return _load(model, ner=True)
 
 
 @cache
-def _load(model: str):  # noqa: ANN202 - spaCy Language
+def _load(model: str, *, ner: bool):  # noqa: ANN202 - spaCy Language
     import spacy
     from spacy.language import Language
 
     if "westphalia_paragraphs" not in Language.factories:
         Language.component("westphalia_paragraphs", func=_paragraph_breaks)
         Language.factory("westphalia_attributes", func=_indexed_attributes)
-    nlp = spacy.load(model)
+    nlp = spacy.load(model, exclude=[] if ner else ["ner"])
     nlp.add_pipe("westphalia_paragraphs", before="parser")
     if "attribute_ruler" in nlp.pipe_names:
         nlp.add_pipe("westphalia_attributes", after="attribute_ruler")
@@ -670,6 +902,7 @@ class _IndexedAttributes:
             for alternative in rule["patterns"]:
                 for value in self._anchor_values(alternative[0]):
                     self.index.setdefault(value, []).append((rank, alternative))
+        self._first: dict[tuple[str, str, str, bool], list[tuple[int, Any]]] = {}
 
     def _anchor_values(self, first: dict[str, Any]) -> list[tuple[str, Any]]:
         for attr in self._ANCHORS:
@@ -684,20 +917,35 @@ class _IndexedAttributes:
         # each token's four attributes, read once (a spaCy Token is built on every access)
         rows = [(t.lower_, t.tag_, t.dep_, t.is_space) for t in doc]
         count = len(rows)
-        index = self.index
         matches: list[tuple[int, int, int]] = []
-        for i, (lower, tag, dep, space) in enumerate(rows):
-            keys = (("LOWER", lower), ("TAG", tag), ("DEP", dep), ("IS_SPACE", space), _EVERY_TOKEN)
-            for key in keys:
-                for rank, alternative in index.get(key, ()):
-                    end = i + len(alternative)
-                    if end <= count and all(
-                        _satisfies(rows[i + k], spec) for k, spec in enumerate(alternative)
-                    ):
-                        matches.append((rank, i, end))
+        for i, row in enumerate(rows):
+            for rank, alternative in self._starting(row):
+                end = i + len(alternative)
+                if end <= count and all(
+                    _satisfies(rows[i + k], spec) for k, spec in enumerate(alternative[1:], 1)
+                ):
+                    matches.append((rank, i, end))
         matches = sorted(set(matches))
         self.ruler.set_annotations(doc, [(rank, rank, start, end) for rank, start, end in matches])
         return doc
+
+    def _starting(self, row: tuple[str, str, str, bool]) -> list[tuple[int, Any]]:
+        """The alternatives whose first token pattern `row` meets, remembered by row: most
+        tokens are common words, and the check was most of this component's time."""
+        found = self._first.get(row)
+        if found is None:
+            lower, tag, dep, space = row
+            keys = (("LOWER", lower), ("TAG", tag), ("DEP", dep), ("IS_SPACE", space), _EVERY_TOKEN)
+            found = [
+                (rank, alternative)
+                for key in keys
+                for rank, alternative in self.index.get(key, ())
+                if _satisfies(row, alternative[0])
+            ]
+            if len(self._first) >= _ROWS_REMEMBERED:
+                self._first.clear()
+            self._first[row] = found
+        return found
 
     def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
         for doc in docs:
@@ -705,6 +953,7 @@ class _IndexedAttributes:
 
 
 _EVERY_TOKEN = ("", None)  # the index key of patterns no exact attribute anchors
+_ROWS_REMEMBERED = 100_000  # distinct token rows whose first-token matches are kept
 
 
 def _satisfies(row: tuple[str, str, str, bool], spec: dict[str, Any]) -> bool:

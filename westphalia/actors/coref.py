@@ -66,14 +66,14 @@ class Persons:
         for token in self.parse.tokens:
             if token.text.lower() not in _PRONOUNS or token.pos != "PRON":
                 continue
-            window = {
-                (self.canonical(m.entity), m.actor_code)
+            window = sorted(
+                (m.span.start, self.canonical(m.entity), m.actor_code)
                 for m in self.mentions
                 if 0 <= token.sent - m.sentence_index <= _PRONOUN_WINDOW
                 and m.span.start < token.start
-            }
-            if len({e for e, _ in window}) == 1:
-                entity, code = window.pop()
+            )
+            if len({e for _, e, _ in window}) == 1:  # one person, coded as last named
+                _, entity, code = window[-1]
                 found.append(self._at(token, code, "pronoun", entity))
         return found
 

@@ -1,8 +1,10 @@
 """Units: the words of a Parse that name an actor or a part of one, before any grouping.
 
 A unit is a gazetteer or role match (a country, a city or state, an organisation, a title, a
-group noun, a known person, an entry of the user's dictionary, "the two sides") or a person
-the NER found, or a proper-noun run right after a title that the NER missed. Overlapping
+group noun, a known person, an entry of the user's dictionary, "the two sides") or a person:
+a PERSON of the entity recognizer (parse.entities = "model"), or the part of a run of proper
+nouns (NAME, parse.entities = "rules") that no other unit took and that does not read as a
+body ("Consolidated Goldfields Plc", "the ATPC"), or a proper-noun run right after a title. Overlapping
 matches are settled longest first, then by the layer they come from (`_RANK`); a country word
 inside a person's name ("Jordan Peterson") and a place name read in a country the document
 does not name elsewhere (Tripoli) lose.
@@ -14,9 +16,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from ..parse import Parse
+from ..resources import load_yaml
 from .gazetteer import ELITE, UNKNOWN_COUNTRY, DatedActor, Gazetteer, PhraseKey, former_code
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
@@ -69,6 +74,7 @@ def find_units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> li
         for e in parse.entities
         if e.label == "PERSON" and not _all_countries(e, candidates)
     ]
+    names = [_Name(e.start, e.end) for e in parse.entities if e.label == "NAME"]
     doubt = _doubtful_places(candidates)
     # Longest first; on a tie a reading the document confirms, then the higher layer (_RANK),
     # then a serving office-holder.
@@ -85,7 +91,7 @@ def find_units(parse: Parse, gazetteer: Gazetteer, published: date | None) -> li
         unit.name = unit.name or tokens_text(parse, unit.start, unit.end)
         units.append(unit)
         taken |= span
-    units += _persons(parse, units, taken, person_ents)
+    units += _persons(parse, units, taken, person_ents, names)
     units += _pair_phrases(parse, taken)
     return sorted(units, key=lambda u: u.start)
 
@@ -152,6 +158,48 @@ def _without_clitic(parse: Parse, start: int, end: int) -> int:
     while end > start + 1 and parse.tokens[end - 1].text in _CLITICS:
         end -= 1
     return end
+
+
+def _stretches(indices: range, taken: set[int]) -> list[tuple[int, int]]:
+    """The maximal (start, end) runs of `indices` outside `taken`."""
+    found: list[tuple[int, int]] = []
+    for i in indices:
+        if i in taken:
+            continue
+        if found and found[-1][1] == i:
+            found[-1] = (found[-1][0], i + 1)
+        else:
+            found.append((i, i + 1))
+    return found
+
+
+@cache
+def _body_words() -> frozenset[str]:
+    """Words that make a proper name a body, a place or a thing (data/names.yaml)."""
+    text = (files("westphalia.actors") / "data" / "names.yaml").read_text(encoding="utf-8")
+    return frozenset(w for words in load_yaml(text)["body_words"].values() for w in words)
+
+
+_DETERMINERS = frozenset({"the", "a", "an"})
+
+
+def _body_like(parse: Parse, start: int, end: int) -> bool:
+    """Whether a proper-noun stretch reads as a body, a place or a thing, not a person: a body
+    word in it, one word all in capitals ("ATPC", "KLM"), a word with no letter ("<BP>"), or
+    an article right before it when it heads its phrase ("the Force Ouvriere")."""
+    tokens = parse.tokens[start:end]
+    body_words = _body_words()
+    if any(t.text in body_words or not any(c.isalpha() for c in t.text) for t in tokens):
+        return True
+    if len(tokens) == 1 and len(tokens[0].text) > 1 and tokens[0].text.isupper():
+        return True
+    before = parse.tokens[start - 1] if start > 0 else None
+    return (
+        before is not None
+        and before.sent == tokens[0].sent
+        and before.text.lower() in _DETERMINERS
+        and tokens[-1].dep != "compound"  # "the Reagan administration": a person's
+    )
 
 
 def _inside_longer_person(start: int, end: int, person_ents: Iterable, parse: Parse) -> bool:
@@ -276,8 +324,15 @@ def _proper(parse: Parse, start: int, end: int) -> bool:
     )
 
 
-def _persons(parse: Parse, units: list[Unit], taken: set[int], person_ents: Iterable) -> list[Unit]:
-    """Persons the gazetteer does not know: PERSON entities on words no match took, and
+def _persons(
+    parse: Parse,
+    units: list[Unit],
+    taken: set[int],
+    person_ents: Iterable[_Name],
+    names: Iterable[_Name] = (),
+) -> list[Unit]:
+    """Persons the gazetteer does not know: PERSON entities on words no match took; the
+    stretches of proper-noun runs (NAME) no match took that do not read as a body; and
     proper nouns right after a title ("FM Sergey Lavrov" when the NER missed the name)."""
     persons: list[Unit] = []
     for ent in person_ents:
@@ -285,6 +340,13 @@ def _persons(parse: Parse, units: list[Unit], taken: set[int], person_ents: Iter
         if free and free == list(range(free[0], free[-1] + 1)):
             persons.append(Unit("person", free[0], free[-1] + 1, via="person"))
             taken.update(free)
+    for name in names:
+        for start, end in _stretches(
+            range(name.start, _without_clitic(parse, name.start, name.end)), taken
+        ):
+            if not _body_like(parse, start, end):
+                persons.append(Unit("person", start, end, via="person"))
+                taken.update(range(start, end))
     for unit in units:  # "FM Sergey Lavrov" when the NER missed the name
         if unit.kind == "title":
             i = unit.end
