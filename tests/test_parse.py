@@ -162,6 +162,21 @@ def test_worker_processes_give_the_parses_of_this_process(parser: Parser) -> Non
     texts = [(f"a{i}", f"{PARAGRAPH} Item {i}.") for i in range(MIN_PARALLEL_TEXTS)]
     with Parser(replace(parser.settings, processes=2)) as workers:
         assert list(workers.parse(texts)) == list(parser.parse(texts))
+        if sys.platform == "linux":  # forked by the fork server, not started by this process
+            parents = {psutil.Process(w.process.pid).ppid() for w in workers._pool._workers}
+            assert len(parents) == 1 and os.getpid() not in parents
+
+
+def test_a_worker_takes_the_parser_its_fork_server_preloaded(monkeypatch) -> None:
+    from westphalia import parse_server
+    from westphalia.parse import Phrase, _parse_worker
+
+    phrases = (Phrase("country:RUS", "Russia"),)
+    warm = Parser(ParseSettings(processes=1), phrases)
+    monkeypatch.setattr(parse_server, "parser", warm)
+    assert _parse_worker(ParseSettings(processes=1), phrases).__self__ is warm
+    other = _parse_worker(ParseSettings(processes=1, batch_size=7), phrases).__self__
+    assert other is not warm and other.settings.batch_size == 7  # not the one preloaded
 
 
 # --- worker processes, with a fake worker that needs no model ----------------------------
@@ -190,23 +205,35 @@ def _fake_worker() -> Any:
     return handle
 
 
-def _run_pool(texts: list[str], *, budget: float) -> tuple[list[Any], list[int]]:
+# Workers are spawned, or forked by multiprocessing's fork server (what the parser uses where
+# the system has one): each behaviour holds for both.
+START_METHODS = ["spawn", "forkserver"]
+
+
+def _pid(pool: Pool) -> int:
+    worker = pool._workers[0]
+    assert worker.launched.wait(60), "the worker never started"
+    return worker.process.pid
+
+
+def _run_pool(texts: list[str], *, budget: float, start_method: str) -> tuple[list[Any], list[int]]:
     """The (kind, value) outcome of each of `texts` run as one pool task, and the pids the
     pool's worker had."""
-    pool = Pool(1, _fake_worker, (), budget=budget)
-    pids = [pool._workers[0].process.pid]
+    pool = Pool(1, _fake_worker, (), budget=budget, start_method=start_method)
+    pids = [_pid(pool)]
     try:
         task = [(i, f"id{i}", text) for i, text in enumerate(texts)]
         found = {index: (kind, value) for index, kind, value in pool.run([task])}
-        pids.append(pool._workers[0].process.pid)
+        pids.append(_pid(pool))
     finally:
         pool.close()
     return [found[i] for i in range(len(texts))], pids
 
 
 @pytest.mark.slow
-def test_a_worker_over_the_budget_is_replaced_and_only_its_item_fails() -> None:
-    outcomes, pids = _run_pool(["one", "slow", "three"], budget=1.0)
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_a_worker_over_the_budget_is_replaced_and_only_its_item_fails(start_method: str) -> None:
+    outcomes, pids = _run_pool(["one", "slow", "three"], budget=1.0, start_method=start_method)
     assert outcomes[0] == ("done", "ONE") and outcomes[2] == ("done", "THREE")  # retried alone
     assert outcomes[1][0] == "over" and outcomes[1][1] >= 1.0
     assert pids[0] != pids[1]
@@ -214,8 +241,9 @@ def test_a_worker_over_the_budget_is_replaced_and_only_its_item_fails() -> None:
 
 
 @pytest.mark.slow
-def test_a_dead_worker_is_replaced_and_its_item_fails() -> None:
-    outcomes, _ = _run_pool(["die", "two"], budget=60)
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_a_dead_worker_is_replaced_and_its_item_fails(start_method: str) -> None:
+    outcomes, _ = _run_pool(["die", "two"], budget=60, start_method=start_method)
     assert outcomes == [("died", "exit code 3"), ("done", "TWO")]
 
 
@@ -248,17 +276,22 @@ sys.path.insert(0, {tests!r})
 from test_parse import _fake_worker
 from westphalia.workers import Pool, WorkerError
 
-pool = Pool(1, _fake_worker, (), budget=600)
-print(pool._workers[0].process.pid, flush=True)
-list(pool.run([[(0, "a", "spin:" + {marker!r})]]))
+if __name__ == "__main__":  # the fork server starts this file again as its main
+    pool = Pool(1, _fake_worker, (), budget=600, start_method={start_method!r})
+    assert pool._workers[0].launched.wait(60)
+    print(pool._workers[0].process.pid, flush=True)
+    list(pool.run([[(0, "a", "spin:" + {marker!r})]]))
 """
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
-def test_a_busy_worker_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_a_busy_worker_exits_when_its_parent_is_killed(tmp_path: Path, start_method: str) -> None:
     marker = tmp_path / "spinning"
-    script = PARENT.format(tests=str(Path(__file__).parent), marker=str(marker))
+    script = PARENT.format(
+        tests=str(Path(__file__).parent), marker=str(marker), start_method=start_method
+    )
     parent = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(script)], stdout=subprocess.PIPE, text=True
     )

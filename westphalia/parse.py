@@ -30,9 +30,12 @@ Guards keep the cost of one document linear and bounded (issue 11):
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing
 import os
+import pickle
 import re
 import sys
+import tempfile
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,6 +57,11 @@ class Phrase:
     key: str
     text: str
     case_sensitive: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # by constructor: the slots dataclass's own pickling looks its fields up for each of
+        # the 42,000 phrases every parse worker receives (0.23 s a worker)
+        return (Phrase, (self.key, self.text, self.case_sensitive))
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +386,11 @@ class Parser:
         if self.processes > 1:
             self._workers()
 
+    def load(self) -> None:
+        """Load the model and build the matchers in this process now (they load on first use)."""
+        self._phrase_matchers()
+        self._date_matcher()
+
     def _workers(self) -> Pool:
         if self._pool is None:
             self._pool = Pool(
@@ -385,6 +398,7 @@ class Parser:
                 _parse_worker,
                 (self.settings, self._phrases),
                 budget=self.settings.time_budget,
+                start_method=_start_method(self.settings, self._phrases),
             )
         return self._pool
 
@@ -852,10 +866,46 @@ def rule_entities(doc: Any, dates: DateMatcher) -> list[tuple[str, int, int]]:
 def _parse_worker(
     settings: ParseSettings, phrases: tuple[Phrase, ...]
 ) -> Callable[[list[tuple[int, str, str]]], Iterator[tuple[Any, ...]]]:
-    """A worker's setup: load the model and build the matchers before it says it is ready."""
-    parser = Parser(settings, phrases)
-    parser._phrase_matchers()
+    """A worker's setup: the parser its fork server preloaded when it is this one, else a new
+    one; the model and the matchers are loaded before the worker says it is ready."""
+    from . import parse_server
+
+    warm = parse_server.parser
+    if warm is not None and warm.settings == settings and warm._phrases == phrases:
+        parser = warm
+    else:
+        parser = Parser(settings, phrases)
+    parser.load()
     return parser._stream
+
+
+_server_started = False  # multiprocessing's fork server is one per process, started once
+
+
+def _start_method(settings: ParseSettings, phrases: tuple[Phrase, ...]) -> str:
+    """How parse workers start: forked from multiprocessing's fork server where the system has
+    one, the server started once per process with this parser's model and matchers preloaded
+    (westphalia.parse_server); else spawned, each loading its own."""
+    global _server_started
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    if not _server_started:
+        _server_started = True
+        from multiprocessing import forkserver
+
+        from .parse_server import WARM_ENV
+
+        with tempfile.NamedTemporaryFile("wb", suffix=".pickle", delete=False) as f:
+            pickle.dump((settings, phrases), f)
+        os.environ[WARM_ENV] = f.name  # the server inherits the environment as it starts
+        try:
+            multiprocessing.get_context("forkserver").set_forkserver_preload(
+                ["westphalia.parse_server"]
+            )
+            forkserver.ensure_running()
+        finally:
+            del os.environ[WARM_ENV]
+    return "forkserver"
 
 
 def load_model(model: str):  # noqa: ANN201 - spaCy Language
@@ -872,16 +922,60 @@ def _load(model: str, *, ner: bool):  # noqa: ANN202 - spaCy Language
     if "westphalia_paragraphs" not in Language.factories:
         Language.component("westphalia_paragraphs", func=_paragraph_breaks)
         Language.factory("westphalia_attributes", func=_indexed_attributes)
+        Language.factory("westphalia_lemmas", func=_remembered_lemmas)
     nlp = spacy.load(model, exclude=[] if ner else ["ner"])
     nlp.add_pipe("westphalia_paragraphs", before="parser")
     if "attribute_ruler" in nlp.pipe_names:
         nlp.add_pipe("westphalia_attributes", after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe("westphalia_lemmas", after="lemmatizer")
+        nlp.remove_pipe("lemmatizer")
     return nlp
 
 
 def _indexed_attributes(nlp: Any, name: str) -> _IndexedAttributes:
     return _IndexedAttributes(nlp.get_pipe("attribute_ruler"))
+
+
+def _remembered_lemmas(nlp: Any, name: str) -> _RememberedLemmas:
+    return _RememberedLemmas(nlp.get_pipe("lemmatizer"))
+
+
+class _RememberedLemmas:
+    """spaCy's lemmatizer with every answer remembered by word, POS and morphology (its own
+    cache skips proper nouns and base forms, which it works out again at each token: 1.3 s
+    of 8.6 s on 1,000 wire stories). The same lemmas (tests/test_parse.py compares them)."""
+
+    def __init__(self, lemmatizer: Any) -> None:
+        self.lemmatizer = lemmatizer
+        self.lemmas: dict[tuple[int, int, int], int] = {}  # (orth, POS, morph) -> lemma hash
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        lemmas, lemmatize = self.lemmas, self.lemmatizer.lemmatize
+        overwrite, strings = self.lemmatizer.overwrite, doc.vocab.strings
+        if not len(doc):
+            return doc
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()  # no Token built per word
+        column = []
+        for i, (orth, pos, morph, lemma) in enumerate(rows):
+            if overwrite or lemma == 0:
+                key = (orth, pos, morph)
+                lemma = lemmas.get(key)
+                if lemma is None:
+                    if len(lemmas) >= _ROWS_REMEMBERED:
+                        lemmas.clear()
+                    lemma = lemmas[key] = strings.add(lemmatize(doc[i])[0])
+            column.append(lemma)
+        doc.from_array([LEMMA], numpy.array(column, dtype="uint64").reshape(-1, 1))
+        return doc
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        for doc in docs:
+            yield self(doc)
 
 
 class _IndexedAttributes:

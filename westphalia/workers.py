@@ -4,6 +4,13 @@ A worker is replaced when an item takes over the budget or the process dies, and
 its work is handed on. Workers die with their parent: PR_SET_PDEATHSIG on Linux (tied to the
 thread that started them, so start them from a thread that lives as long as the pool), and a
 watchdog thread elsewhere (it needs the GIL, which a busy C extension may hold).
+
+Workers are spawned (a fresh interpreter: no fork of a process holding DuckDB), or with
+`start_method="forkserver"` forked by multiprocessing's fork server, a clean process started
+once, which can hold what every worker needs already loaded (parse.py preloads the model and
+the phrase matchers in it). A forked worker's parent is the server, which exits when the
+pool's process does (`_release_fork_server`); the worker dies with the server. A fork waits until the server has
+preloaded, so such workers are started from their setup thread, not the caller's.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     setup: threading.Thread  # sending the worker its setup; done before anything else is sent
+    launched: threading.Event  # set once the process is started (or failed to start)
     ready: bool = False
     task: list[tuple[int, str, str]] = field(default_factory=list)
     begun: dict[int, float] = field(default_factory=dict)  # index -> when its first batch began
@@ -62,28 +70,40 @@ class Pool:
     alone, so only the culprit fails) and the rest of its task goes back in the queue."""
 
     def __init__(
-        self, size: int, init: Callable[..., Any], args: tuple[Any, ...], *, budget: float
+        self,
+        size: int,
+        init: Callable[..., Any],
+        args: tuple[Any, ...],
+        *,
+        budget: float,
+        start_method: str = "spawn",
     ) -> None:
-        self._context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
+        self._context = multiprocessing.get_context(start_method)
+        self._served = start_method == "forkserver"
         self._init, self._args, self._budget = init, args, budget
         self._failed_starts = 0
         self._workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
+        watched = None if self._served else os.getpid()  # a forked worker watches the server
         process = self._context.Process(
-            target=_serve, args=(child, os.getpid()), daemon=True, name="westphalia-parse"
+            target=_serve, args=(child, watched), daemon=True, name="westphalia-parse"
         )
-        process.start()
-        child.close()
+        launched = threading.Event()
+        if not self._served:
+            _launch(process, child, launched)
         # The setup (the parser's 42,000 phrases: megabytes) goes over the pipe from a thread:
         # a send blocks until the new process reads it, after its interpreter has started
-        # (~1 s), and the workers, like the caller, need not wait for one another.
+        # (~1 s), and the workers, like the caller, need not wait for one another. A forked
+        # worker is also started there: the fork waits for the server's preload (~3 s once).
         setup = threading.Thread(
-            target=_send_quietly, args=(parent, (self._init, self._args)), daemon=True
+            target=_set_up,
+            args=(process, child, launched, parent, (self._init, self._args)),
+            daemon=True,
         )
         setup.start()
-        return _Worker(process, parent, setup)
+        return _Worker(process, parent, setup, launched)
 
     def run(self, tasks: list[list[tuple[int, str, str]]]) -> Iterator[Outcome]:
         """(index, "done", result), (index, "over", seconds) or (index, "died", how) for every
@@ -96,7 +116,8 @@ class Pool:
                         worker.task = queue.popleft()
                         worker.conn.send(worker.task)
                 wait(
-                    [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers],
+                    [w.conn for w in self._workers]
+                    + [w.process.sentinel for w in self._workers if _started(w)],
                     timeout=self._until_deadline(),
                 )
                 for worker in list(self._workers):
@@ -129,7 +150,7 @@ class Pool:
                     yield from self._finish(worker, kind, rest)
         except (EOFError, OSError):
             pass
-        if not worker.process.is_alive():
+        if worker.launched.is_set() and not worker.process.is_alive():
             yield from self._lose(worker, queue, over=False)
 
     def _finish(self, worker: _Worker, kind: str, rest: list[Any]) -> Iterator[Outcome]:
@@ -168,6 +189,7 @@ class Pool:
             yield current[0][0], "died", _how(worker.process.exitcode or 0)
 
     def _replace(self, worker: _Worker) -> None:
+        worker.launched.wait(timeout=_LAUNCH_SECONDS)
         _stop(worker.process)
         worker.conn.close()
         self._workers.remove(worker)
@@ -179,7 +201,8 @@ class Pool:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
         for worker in self._workers:
-            worker.process.join(timeout=5)
+            if _started(worker):
+                worker.process.join(timeout=5)
             _stop(worker.process)
             worker.conn.close()
         self._workers = []
@@ -196,9 +219,46 @@ def _how(exitcode: int) -> str:
 
 
 def _stop(process: BaseProcess) -> None:
+    if process.pid is None:  # never started (its fork server failed)
+        return
     if process.is_alive():
         process.kill()
     process.join(timeout=5)
+
+
+# How long a pool waits for a worker's start before giving up on stopping it (seconds): a fork
+# from the server waits for the server's preload, about 3 s on a loaded 2-core machine.
+_LAUNCH_SECONDS = 60.0
+
+
+def _started(worker: _Worker) -> bool:
+    return worker.launched.is_set() and worker.process.pid is not None
+
+
+def _launch(process: BaseProcess, child: Connection, launched: threading.Event) -> None:
+    """Start `process`, then close this process's end of its pipe (`child`)."""
+    try:
+        process.start()
+    finally:
+        child.close()
+        launched.set()
+
+
+def _set_up(
+    process: BaseProcess,
+    child: Connection,
+    launched: threading.Event,
+    conn: Connection,
+    setup: tuple[Any, ...],
+) -> None:
+    """A worker's setup thread: start it if not started yet (a fork), then send its setup. A
+    start that fails leaves the process unstarted: the pool sees it dead and replaces it."""
+    if not launched.is_set():
+        try:
+            _launch(process, child, launched)
+        except Exception:  # noqa: BLE001 - the pool counts failed starts and says what to do
+            return
+    _send_quietly(conn, setup)
 
 
 def _send_quietly(conn: Connection, message: Any) -> None:
@@ -207,10 +267,13 @@ def _send_quietly(conn: Connection, message: Any) -> None:
         conn.send(message)
 
 
-def _serve(conn: Connection, parent_pid: int) -> None:
-    """A worker's main: die with the parent, receive its setup (a function and its arguments)
-    and run it, then answer tasks until told to stop."""
-    _die_with_parent(parent_pid)
+def _serve(conn: Connection, parent_pid: int | None) -> None:
+    """A worker's main: die with the parent (None: the fork server this worker was forked
+    from), receive its setup (a function and its arguments) and run it, then answer tasks
+    until told to stop."""
+    if parent_pid is None:
+        _release_fork_server()
+    _die_with_parent(os.getppid() if parent_pid is None else parent_pid)
     try:
         init, args = conn.recv()
     except EOFError:
@@ -229,6 +292,21 @@ def _serve(conn: Connection, parent_pid: int) -> None:
                 conn.send(event)
         except Exception:  # a bug: the parent raises it; this worker stays usable
             conn.send(("error", traceback.format_exc()))
+
+
+def _release_fork_server() -> None:
+    """Close this forked worker's copy of the pipe end by which the fork server knows that the
+    pool's process lives (multiprocessing hands it to every process it forks). The server exits
+    when the pool's process dies only once no worker holds it; the workers then die with the
+    server (PR_SET_PDEATHSIG), busy or not."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
 # From <linux/prctl.h>: the signal a process gets when the thread that started it ends.
