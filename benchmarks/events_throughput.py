@@ -3,39 +3,45 @@
 Usage:
     .venv/bin/python benchmarks/events_throughput.py ../shared/corpora/reuters21578.jsonl --limit 1000
 
-In this one command, on the first `--limit` records of the corpus, each case in turn:
-  baseline     stock spaCy (`spacy.load` of the same model, every component) over every stored
-               article text, in as many worker processes as the pipeline's parser, forked from
-               this process once it has loaded the model (as spaCy's own `n_process` does on
-               Linux), same batch size, the workers returning nothing: the least any coder
-               that parses everything pays;
-  select=all   the whole pipeline (read, normalize, dedupe, parse, actors, events, quotes,
-               store) parsing every sentence, as before parse.select existed;
-  westphalia   the whole pipeline with the default settings (parse.select = "actors": only the
-               sentences that can hold an actor are parsed, the entity recognizer runs only
-               where an event can be coded).
+In this one command, on the first `--limit` records of the corpus, each case in turn, each in
+a fresh child process of its own (its own fork server and parse workers, as a `westphalia
+ingest` has; the clock starts once the libraries are imported):
+  baseline        stock spaCy (`spacy.load` of the same model, every component) over every
+                  stored article text, in as many worker processes as the pipeline's parser,
+                  forked from the case's process once it has loaded the model (as spaCy's own
+                  `n_process` does on Linux), same batch size, the workers returning nothing:
+                  the least any coder that parses everything pays;
+  select=all      the whole pipeline (read, normalize, dedupe, parse, actors, events, quotes,
+                  store) parsing every sentence, as before parse.select existed;
+  entities=model  the whole pipeline with spaCy's entity recognizer on the sentences that can
+                  carry an event, as before parse.entities existed;
+  fork_server     the whole pipeline with its workers forked from a server that loaded the
+                  model and matchers once (parse.fork_server);
+  westphalia      the whole pipeline with the default settings (only the sentences that can
+                  hold an actor are parsed; persons and dates by rule, no recognizer).
 
-Each case reports its wall time and its CPU time (this process and every process under it:
+Each case reports its wall time and its CPU time (its process and every process under it:
 the parse workers, and the fork server they are forked from), and both as ratios to the
-baseline's (a cost ratio: 0.5 is
-half the cost of parsing everything). The CPU ratio is the steadier figure on a shared machine.
+baseline's (a cost ratio: 0.5 is half the cost of parsing everything). The CPU ratio is the
+steadier figure on a shared machine.
 `--repeat N` runs the cases N times and reports each round.
 """
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import resource
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import spacy
 from _corpus import corpus_parser, write_subset
 
 from westphalia import load_settings, open_store, run
-from westphalia.config import Settings
 from westphalia.parse import Parser
 from westphalia.workers import Pool
 
@@ -48,40 +54,54 @@ def main() -> None:
         subset = write_subset(args.corpus, args.limit, Path(tmp))
         for n in range(args.repeat):
             # The same order in each round: the cases share the machine's page cache equally.
-            (ours, summary, texts), ours_cpu = _timed(
-                _pipeline, subset, Path(tmp) / f"ours{n}.duckdb", "actors"
+            runs = {
+                name: _in_child(_pipeline, subset, Path(tmp) / f"{name}{n}.duckdb", values)
+                for name, values in PIPELINES
+            }
+            ours = runs["westphalia"]
+            base_seconds, base_cpu = _in_child(
+                _baseline, ours["texts"], ours["model"], ours["batch"]
             )
-            (everything, _, _), everything_cpu = _timed(
-                _pipeline, subset, Path(tmp) / f"all{n}.duckdb", "all"
-            )
-            base, base_cpu = _timed(_baseline, texts, summary.settings)
-            words = sum(len(t.split()) for t in texts)
+            words = sum(len(t.split()) for t in ours["texts"])
             print(
-                f"round {n + 1}: {summary.run.new:,} articles ({words:,} words), "
-                f"{summary.run.sentences:,} sentences, "
-                f"{summary.run.sentences_skipped:,} not parsed "
-                f"({summary.run.sentences_skipped / max(1, summary.run.sentences):.0%}), "
-                f"{summary.events:,} events"
+                f"round {n + 1}: {ours['new']:,} articles ({words:,} words), "
+                f"{ours['sentences']:,} sentences, {ours['skipped']:,} not parsed "
+                f"({ours['skipped'] / max(1, ours['sentences']):.0%}), {ours['events']:,} events"
             )
-            cases = (
-                ("baseline", base, base_cpu),
-                ("select=all", everything, everything_cpu),
-                ("westphalia", ours, ours_cpu),
-            )
+            cases = [("baseline", base_seconds, base_cpu)]
+            cases += [(name, run["seconds"], run["cpu"]) for name, run in runs.items()]
             for name, seconds, cpu in cases:
                 print(
-                    f"  {name:<11} {seconds:6.1f} s  {summary.run.new / seconds:6.1f} articles/s"
-                    f"  wall ratio {seconds / base:.3f}  CPU {cpu:6.1f} s"
+                    f"  {name:<15} {seconds:6.1f} s  {ours['new'] / seconds:6.1f} articles/s"
+                    f"  wall ratio {seconds / base_seconds:.3f}  CPU {cpu:6.1f} s"
                     f"  CPU ratio {cpu / base_cpu:.3f}"
                 )
 
 
-def _timed(function, *args):  # noqa: ANN001, ANN002, ANN202
-    """`function(*args)` and the CPU seconds it took in this process and in the processes
-    under it."""
-    before = _cpu()
-    result = function(*args)
-    return result, _cpu() - before
+# The pipeline's cases: the default settings, and each of the two ways of parsing more.
+PIPELINES = (
+    ("select=all", {"parse.select": "all"}),
+    ("entities=model", {"parse.entities": "model"}),
+    ("fork_server", {"parse.fork_server": "true"}),
+    ("westphalia", {}),
+)
+
+
+def _in_child(function, *args):  # noqa: ANN001, ANN002, ANN202
+    """`function(*args)` run in a fresh child process (its own fork server and workers, as in a
+    `westphalia ingest` of its own); returns what the function returns."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, function, args))
+    child.start()
+    send.close()
+    result = receive.recv()
+    child.join()
+    return result
+
+
+def _child(conn, function, args) -> None:  # noqa: ANN001
+    conn.send(function(*args))
 
 
 def _cpu() -> float:
@@ -98,46 +118,49 @@ def _cpu() -> float:
     return total
 
 
-class _Outcome:
-    def __init__(self, run_summary, settings: Settings, events: int) -> None:  # noqa: ANN001
-        self.run, self.settings, self.events = run_summary, settings, events
-
-
-def _pipeline(subset: Path, store_path: Path, select: str) -> tuple[float, _Outcome, list[str]]:
-    settings = load_settings(env={}, values={"store.path": store_path, "parse.select": select})
+def _pipeline(subset: Path, store_path: Path, values: dict[str, str]) -> dict[str, Any]:
+    """The whole pipeline on `subset`, timed from before the store opens (the libraries are
+    imported already, as in the baseline)."""
+    settings = load_settings(env={}, values={"store.path": store_path, **values})
+    start, cpu = time.perf_counter(), _cpu()
     with open_store(settings.store.path) as store:
-        start = time.perf_counter()
         summary = run([subset], settings=settings, store=store)
         seconds = time.perf_counter() - start
+        used = _cpu() - cpu
         texts = [r["text"] for r in store.query("SELECT text FROM articles ORDER BY id")]
         events = store.query("SELECT count(*) AS n FROM events")[0]["n"]
-    return seconds, _Outcome(summary, settings, events), texts
+    return {
+        "seconds": seconds,
+        "cpu": used,
+        "new": summary.new,
+        "sentences": summary.sentences,
+        "skipped": summary.sentences_skipped,
+        "events": events,
+        "texts": texts,
+        "model": settings.parse.model,
+        "batch": settings.parse.batch_size,
+    }
 
 
-def _baseline(texts: list[str], settings: Settings) -> float:
+def _baseline(texts: list[str], model: str, batch_size: int) -> tuple[float, float]:
     """spaCy's `nlp.pipe` over every text in as many worker processes as the pipeline's parser
-    uses (westphalia.workers, each loading the model once, two tasks per worker), start-up
-    included; the workers return nothing, so no conversion is counted."""
-    workers = Parser(settings.parse).processes
+    uses (westphalia.workers, forked once this process has loaded the model, two tasks per
+    worker), start-up included; the workers return nothing, so no conversion is counted.
+    Returns the wall and CPU seconds."""
+    workers = Parser(load_settings(env={}).parse).processes
     items = [(i, str(i), text) for i, text in enumerate(texts)]
     size = max(1, -(-len(items) // (workers * 2)))
     tasks = [items[i : i + size] for i in range(0, len(items), size)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     global _STOCK
-    _STOCK = spacy.load(settings.parse.model)  # stock spaCy: westphalia's changes not counted
-    pool = Pool(
-        workers,
-        _spacy_worker,
-        (settings.parse.model, settings.parse.batch_size),
-        budget=3600,
-        start_method="fork",
-    )
+    _STOCK = spacy.load(model)  # stock spaCy: westphalia's changes not counted
+    pool = Pool(workers, _spacy_worker, (model, batch_size), budget=3600, start_method="fork")
     try:
         done = sum(1 for _, kind, _ in pool.run(tasks) if kind == "done")
     finally:
         pool.close()
     assert done == len(items), f"the baseline parsed {done} of {len(items)} texts"
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
 _STOCK = None  # the stock pipeline, loaded before the baseline's workers are forked

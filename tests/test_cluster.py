@@ -300,6 +300,27 @@ def test_ray_ingest_of_reuters_records_equals_the_local_path(
 
 
 @pytest.mark.slow
+def test_a_ray_ingest_matches_the_stores_articles_by_the_keys_its_index_holds(
+    ray_cluster: str, tmp_path: Path
+) -> None:
+    """A store that holds some articles already: the cluster's band table takes their keys
+    from the store's dedupe index, and a near duplicate of one of them joins its story, as
+    in the local path."""
+    values = {"cluster.chunk_size": 4}
+    with sample_corpus() as corpus:
+        shutil.copytree(corpus / "articles", tmp_path / "first")
+        for name in ("local", "ray"):
+            settings = _settings(tmp_path, name, **values)
+            with open_store(settings.store.path) as db:
+                pipeline.run([str(tmp_path / "first")], settings=settings, store=db)
+        expected, got = _both_paths(tmp_path, [str(corpus)], ray_cluster, **values)
+    _same_summary(expected, got)
+    # the stored articles again (another path: duplicates), and the wire copy of a stored story
+    assert got.duplicates > 0 and got.near_duplicates > 0
+    assert snapshot(tmp_path / "ray.duckdb") == snapshot(tmp_path / "local.duckdb")
+
+
+@pytest.mark.slow
 def test_ingest_ray_on_the_command_line_then_a_second_store_imports_the_dataset(
     ray_cluster: str, tmp_path: Path
 ) -> None:

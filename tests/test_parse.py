@@ -158,13 +158,19 @@ def test_a_dead_workers_document_is_an_e302_saying_what_to_do(parser: Parser) ->
 
 
 @pytest.mark.slow  # two workers load the model
-def test_worker_processes_give_the_parses_of_this_process(parser: Parser) -> None:
+@pytest.mark.parametrize("fork_server", [False, True])
+def test_worker_processes_give_the_parses_of_this_process(
+    parser: Parser, fork_server: bool
+) -> None:
     texts = [(f"a{i}", f"{PARAGRAPH} Item {i}.") for i in range(MIN_PARALLEL_TEXTS)]
-    with Parser(replace(parser.settings, processes=2)) as workers:
+    settings = replace(parser.settings, processes=2, fork_server=fork_server)
+    with Parser(settings) as workers:
         assert list(workers.parse(texts)) == list(parser.parse(texts))
-        if sys.platform == "linux":  # forked by the fork server, not started by this process
-            parents = {psutil.Process(w.process.pid).ppid() for w in workers._pool._workers}
-            assert len(parents) == 1 and os.getpid() not in parents
+        parents = {psutil.Process(w.process.pid).ppid() for w in workers._pool._workers}
+    if fork_server and sys.platform == "linux":  # forked by the server, not by this process
+        assert len(parents) == 1 and os.getpid() not in parents
+    else:
+        assert parents == {os.getpid()}
 
 
 def test_a_worker_takes_the_parser_its_fork_server_preloaded(monkeypatch) -> None:

@@ -10,7 +10,8 @@ run over the same inputs:
 2. prepare (one Ray task per chunk): read its files, normalize each item, compute its MinHash
    signature and its LSH band keys.
 3. dedupe (the driver, in DuckDB): the band keys of every article form one table (the store's
-   articles first, in the order its dedupe index holds them, then the new ones in input order),
+   articles first, in the order its dedupe index holds them, with the keys the index stored,
+   then the new ones in input order),
    joined with itself on the key to give the candidate pairs; numpy compares the pairs'
    signatures; each article joins the story of its most similar earlier article (the earliest of
    equally similar ones) or founds its own. These are the verdicts the local index reaches one
@@ -401,33 +402,36 @@ def _dedupe(index: Any, rows: list[Any], settings: Settings, root: Path) -> _Ver
     )
     for ref in rows:  # in input order, each as its prepare task finishes
         _append(con, "items", ray.get(ref))
-    # the store's articles, before every new one, in the order the local index holds them
-    con.execute(
-        "CREATE TABLE known (ord BIGINT, id VARCHAR, story VARCHAR, signature BLOB, keys BIGINT[])"
-    )
-    ranges = band_ranges(settings.dedupe)
+    # the store's articles, before every new one, in the order the local index holds them,
+    # and the band keys the index stored for them
+    con.execute("CREATE TABLE known (ord BIGINT, id VARCHAR, story VARCHAR, signature BLOB)")
     place = -len(index) - 1
     for part in _batched(index.in_order(), 10_000):
         places = list(range(place, place + len(part)))
         place += len(part)
-        keys = [band_keys(np.frombuffer(k[2], dtype="<u4"), ranges) for k in part]
         table = pa.table(
             {
                 "ord": pa.array(places, type=pa.int64()),
                 "id": pa.array([k[0] for k in part], type=pa.string()),
                 "story": pa.array([k[1] for k in part], type=pa.string()),
                 "signature": pa.array([k[2] for k in part], type=pa.binary()),
-                "keys": pa.array(keys, type=pa.list_(pa.int64())),
             }
         )
         _append(con, "known", table)
+    con.execute("CREATE TABLE known_bands (key BIGINT, id VARCHAR)")
+    for rows in index.band_rows():
+        keys, ids = zip(*rows, strict=True)
+        table = pa.table(
+            {"key": pa.array(keys, type=pa.int64()), "id": pa.array(ids, type=pa.string())}
+        )
+        _append(con, "known_bands", table)
     # an id's first occurrence that the store does not hold is a new article (new or near)
     con.execute(
         "CREATE TABLE firsts AS SELECT id, min(ord) AS ord FROM items GROUP BY id; "
         "CREATE TABLE nodes AS SELECT i.ord, i.id, i.signature, i.keys FROM items i "
         "JOIN firsts f ON f.ord = i.ord WHERE i.id NOT IN (SELECT id FROM known); "
-        "CREATE TABLE bands AS SELECT unnest(keys) AS key, ord FROM known UNION ALL "
-        "SELECT unnest(keys) AS key, ord FROM nodes; "
+        "CREATE TABLE bands AS SELECT b.key, k.ord FROM known_bands b JOIN known k ON k.id = b.id "
+        "UNION ALL SELECT unnest(keys) AS key, ord FROM nodes; "
         "CREATE TABLE pairs AS SELECT DISTINCT a.ord AS a, b.ord AS b FROM bands a "
         "JOIN bands b ON a.key = b.key AND b.ord < a.ord WHERE a.ord >= 0; "
         "CREATE TABLE matches (a BIGINT, b BIGINT, similarity DOUBLE);"

@@ -125,6 +125,13 @@ class DedupeIndex:
         while rows := cursor.fetchmany(10_000):
             yield from rows
 
+    def band_rows(self) -> Iterator[list[tuple[int, str]]]:
+        """(band key, article id) of every indexed article, in lists of up to 100,000: the keys
+        `add` stored, so that no signature is hashed again."""
+        cursor = self._db.execute("SELECT key, article FROM bands")
+        while rows := cursor.fetchmany(100_000):
+            yield rows
+
 
 def band_ranges(settings: DedupeSettings) -> list[tuple[int, int]]:
     """The (start, end) signature rows of each LSH band: datasketch MinHashLSH's for the

@@ -10,6 +10,7 @@ the server. The file it names (the parse settings and phrases, pickled) is remov
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 from typing import Any
@@ -32,6 +33,9 @@ def _warm() -> None:
         warm = Parser(settings, phrases)
         warm.load()
         parser = warm
+        # The workers share the server's pages until they write to them: keep the collector
+        # from touching (and so copying) every object loaded so far in each worker.
+        gc.freeze()
     except Exception:  # noqa: BLE001 - the server must start: each worker then loads its own
         parser = None
     finally:
