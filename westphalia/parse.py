@@ -724,7 +724,8 @@ def _plural_near(words: list[str], k: int) -> bool:
 # weekday, today/yesterday/tomorrow, last/next/this week, month, year ...), found on the
 # parsed Doc by a token Matcher; its longest matches win. A month name must be a proper noun
 # ("in May", not "may"; "March 3", not "march"), and a year is not a count ("1500 troops").
-_MONTH_WORDS = [
+# Month and weekday names in calendar order (events.dates numbers them)
+MONTH_NAMES = (
     "january",
     "february",
     "march",
@@ -737,19 +738,9 @@ _MONTH_WORDS = [
     "october",
     "november",
     "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]
+)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_WORDS = list(dict.fromkeys([*MONTH_NAMES, *(m[:3] for m in MONTH_NAMES), "sep", "sept"]))
 _MONTH = {
     "LOWER": {"IN": [*_MONTH_WORDS, *(m + "." for m in _MONTH_WORDS if len(m) <= 4)]},
     "POS": "PROPN",
@@ -774,9 +765,7 @@ _NUMERIC = {
 _TWO_DIGITS = {"SHAPE": "dd"}
 _EDGE = {"LOWER": {"IN": ["early", "late", "mid", "mid-"]}, "OP": "?"}
 _NEAR = {"LOWER": {"IN": ["last", "next", "this", "past", "coming", "previous"]}}
-_WEEKDAY = {
-    "LOWER": {"IN": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]}
-}
+_WEEKDAY = {"LOWER": {"IN": list(WEEKDAY_NAMES)}}
 _PERIOD = {
     "LOWER": {
         "IN": ["week", "weekend", "month", "year", "spring", "summer", "autumn", "fall", "winter"]
