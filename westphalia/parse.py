@@ -724,6 +724,7 @@ def _plural_near(words: list[str], k: int) -> bool:
 # weekday, today/yesterday/tomorrow, last/next/this week, month, year ...), found on the
 # parsed Doc by a token Matcher; its longest matches win. A month name must be a proper noun
 # ("in May", not "may"; "March 3", not "march"), and a year is not a count ("1500 troops").
+
 # Month and weekday names in calendar order (events.dates numbers them)
 MONTH_NAMES = (
     "january",

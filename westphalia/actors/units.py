@@ -17,12 +17,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from ..parse import Parse
-from ..resources import load_yaml
-from .gazetteer import ELITE, UNKNOWN_COUNTRY, DatedActor, Gazetteer, PhraseKey, former_code
+from .gazetteer import (
+    ELITE,
+    UNKNOWN_COUNTRY,
+    DatedActor,
+    Gazetteer,
+    PhraseKey,
+    _data,
+    former_code,
+)
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _CLITICS = frozenset({"'s", "\u2019s", "'", "\u2019"})  # possessive endings the NER may include
@@ -176,8 +182,7 @@ def _stretches(indices: range, taken: set[int]) -> list[tuple[int, int]]:
 @cache
 def _body_words() -> frozenset[str]:
     """Words that make a proper name a body, a place or a thing (data/names.yaml)."""
-    text = (files("westphalia.actors") / "data" / "names.yaml").read_text(encoding="utf-8")
-    return frozenset(w for words in load_yaml(text)["body_words"].values() for w in words)
+    return frozenset(w for words in _data("names.yaml")["body_words"].values() for w in words)
 
 
 _DETERMINERS = frozenset({"the", "a", "an"})
