@@ -429,6 +429,37 @@ def test_a_text_naming_no_actor_keeps_its_sentences_unparsed(selecting) -> None:
     assert parse.tokens == () and parse.skipped == {0, 1}
 
 
+@pytest.mark.parametrize("lower", [True, False])
+def test_phrase_keys_are_the_tokenizers_tokens(lower: bool) -> None:
+    from fakes import GAZ
+    from spacy.attrs import LOWER, ORTH
+
+    from westphalia.parse import _load, phrase_keys
+
+    nlp = _load(ParseSettings().model, ner=False)
+    tricky = [
+        "cannot",
+        "Cannot",
+        "U.S.",
+        "al-Qaeda",
+        "Côte d'Ivoire",
+        "Hamas",
+        "gonna",
+        "Ima",
+        "New  York",
+        "dont",
+        "St. Kitts",
+        "NATO",
+        "Bosnia and Herzegovina",
+        "Dont",
+    ]
+    texts = tricky + [p.text for p in GAZ.phrases()]
+    attr = LOWER if lower else ORTH
+    assert phrase_keys(nlp, texts, lower=lower) == [
+        tuple(doc.to_array([attr]).tolist()) for doc in nlp.tokenizer.pipe(texts)
+    ]
+
+
 def test_the_indexed_attribute_ruler_sets_what_spacys_sets() -> None:
     import spacy
 
