@@ -429,6 +429,30 @@ def test_a_text_naming_no_actor_keeps_its_sentences_unparsed(selecting) -> None:
     assert parse.tokens == () and parse.skipped == {0, 1}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        "One. Two! Three? Four",
+        'He said "no." Then he left.\n\nA new paragraph!!! Is it?? "Yes."',
+        "Talks ended...and resumed. Officials met (briefly). Next\nline\n\n  \n  end",
+        "No full stop at all\nbut a line break",
+        "U.S. officials met E.U. envoys on Jan. 5. They agreed.",
+    ],
+)
+def test_the_rough_sentences_are_spacys_sentencizer_with_paragraph_breaks(text: str) -> None:
+    from spacy.pipeline import Sentencizer
+
+    from westphalia.parse import RoughSentences, _load, _paragraph_breaks
+
+    nlp = _load(ParseSettings().model, ner=False)
+    reference = _paragraph_breaks(Sentencizer()(nlp.make_doc(text)))
+    doc = nlp.make_doc(text)
+    ours = RoughSentences(nlp.vocab)(doc.to_array(RoughSentences.COLUMNS).tolist())
+    assert ours == [(s.start, s.end) for s in reference.sents]
+
+
 @pytest.mark.parametrize("lower", [True, False])
 def test_phrase_keys_are_the_tokenizers_tokens(lower: bool) -> None:
     from fakes import GAZ

@@ -550,12 +550,10 @@ class Parser:
                 regions.append((start + offset, end + offset, level))
         return regions
 
-    def _rough_sentences(self) -> Any:
+    def _rough_sentences(self) -> RoughSentences:
         """The rule-based sentence splitter of the selection pass (no model)."""
         if self._sentencizer is None:
-            from spacy.pipeline import Sentencizer
-
-            self._sentencizer = Sentencizer()
+            self._sentencizer = RoughSentences(self.nlp.vocab)
         return self._sentencizer
 
 
@@ -695,8 +693,52 @@ class Level(IntEnum):
     # on it with parse.entities = "model"
 
 
+class RoughSentences:
+    """spaCy's rule-based `Sentencizer` (a sentence ends after its punctuation marks and any
+    punctuation following them), with every paragraph break a sentence end too, read from the
+    Doc's arrays: the same sentences, without building a Token per word (the Sentencizer and
+    a pass over the tokens were a third of the selection's time)."""
+
+    def __init__(self, vocab: Any) -> None:
+        from spacy.pipeline import Sentencizer
+
+        self.strings = vocab.strings
+        self.ends = {self.strings.add(c) for c in Sentencizer.default_punct_chars}
+        self._breaks: dict[int, bool] = {}  # whitespace token -> whether it holds a newline
+
+    # what __call__ reads of a Doc (and `select_sentences`): to_array's columns, in this order
+    COLUMNS = ("ORTH", "LOWER", "LENGTH", "IS_PUNCT", "IS_SPACE", "IDX")
+
+    def __call__(self, columns: list[list[int]]) -> list[tuple[int, int]]:
+        """The (start, end) token spans of the sentences of a Doc whose `to_array` of
+        `COLUMNS` is `columns`."""
+        if not columns:
+            return []
+        starts = [0]
+        seen_end = False
+        after_break = False
+        for i, (orth, _, _, punct, space, _) in enumerate(columns):
+            is_end = orth in self.ends
+            if seen_end and not punct and not is_end:
+                if starts[-1] != i:
+                    starts.append(i)
+                seen_end = False
+            elif is_end:
+                seen_end = True
+            if after_break and starts[-1] != i:
+                starts.append(i)
+            after_break = bool(space) and self._newline(orth)
+        return list(zip(starts, [*starts[1:], len(columns)], strict=True))
+
+    def _newline(self, orth: int) -> bool:
+        found = self._breaks.get(orth)
+        if found is None:
+            found = self._breaks[orth] = "\n" in self.strings[orth]
+        return found
+
+
 def select_sentences(
-    doc: Any, matchers: tuple[Any, Any], sentencizer: Any
+    doc: Any, matchers: tuple[Any, Any], sentencizer: RoughSentences
 ) -> list[tuple[int, int, Level]]:
     """The sentences of a tokenized text (split by rule, every paragraph break a sentence end)
     as (start, end, level) character offsets. FULL when it can carry an event: two phrases of
@@ -704,28 +746,54 @@ def select_sentences(
     they/we, "both"/"two" before a plural). PARSE when it can hold an actor or a quote: one
     phrase, a quotation mark in it or in the sentence before (the attribution after a quote),
     a pair, or he/she right after a sentence with a phrase. SKIP otherwise."""
-    doc = _paragraph_breaks(sentencizer(doc))
+    columns = doc.to_array(RoughSentences.COLUMNS).tolist()
     exact, lower = matchers
     named = _first_tokens({(start, end) for _, start, end in (*exact(doc), *lower(doc))})
+    words = _selection_words(doc.vocab.strings)
+    text = doc.text
     found: list[tuple[int, int, Level]] = []
     quoted_before = named_before = False
-    for sent in doc.sents:
-        if all(t.is_space for t in sent):
+    for first, end in sentencizer(columns):
+        rows = columns[first:end]
+        if all(row[4] for row in rows):
             continue  # the whitespace of a paragraph break
-        names = bisect_left(named, sent.end) - bisect_left(named, sent.start)
-        quoted = any(mark in sent.text for mark in _QUOTE_MARKS)
-        words = [t.lower_ for t in sent]
-        pair = any(w in _PAIR_WORDS and _plural_near(words, k) for k, w in enumerate(words))
-        pronoun = named_before and not _PERSON_PRONOUNS.isdisjoint(words)
-        if names >= 2 or (names and (pair or not _ACTOR_PRONOUNS.isdisjoint(words))):
+        start_char = rows[0][5]
+        end_char = rows[-1][5] + rows[-1][2]
+        names = bisect_left(named, end) - bisect_left(named, first)
+        quoted = any(mark in text[start_char:end_char] for mark in _QUOTE_MARKS)
+        lowers = [row[1] for row in rows]
+        pair = any(
+            w in words.pair and _plural_near(doc, first + k, end) for k, w in enumerate(lowers)
+        )
+        present = set(lowers)
+        pronoun = named_before and not words.person.isdisjoint(present)
+        if names >= 2 or (names and (pair or not words.actor.isdisjoint(present))):
             level = Level.FULL
         elif names or quoted or quoted_before or pair or pronoun:
             level = Level.PARSE
         else:
             level = Level.SKIP
-        found.append((sent.start_char, sent.end_char, level))
+        found.append((start_char, end_char, level))
         quoted_before, named_before = quoted, names > 0
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class _SelectionWords:
+    pair: frozenset[int]
+    person: frozenset[int]
+    actor: frozenset[int]
+
+
+@cache
+def _selection_words(strings: Any) -> _SelectionWords:
+    """The hashes of the selection's words in a vocabulary's string store."""
+    return _SelectionWords(
+        *(
+            frozenset(strings.add(w) for w in group)
+            for group in (_PAIR_WORDS, _PERSON_PRONOUNS, _ACTOR_PRONOUNS)
+        )
+    )
 
 
 def _first_tokens(spans: set[tuple[int, int]]) -> list[int]:
@@ -739,11 +807,12 @@ def _first_tokens(spans: set[tuple[int, int]]) -> list[int]:
     return firsts
 
 
-def _plural_near(words: list[str], k: int) -> bool:
-    """Whether a word after position `k` (within _PAIR_REACH) looks plural (no tagger runs
-    before the selection, so by its ending)."""
+def _plural_near(doc: Any, k: int, end: int) -> bool:
+    """Whether a word after token `k` (within _PAIR_REACH, before token `end`, the end of its
+    sentence) looks plural (no tagger runs before the selection, so by its ending)."""
     return any(
-        w.isalpha() and w.endswith("s") and len(w) > 3 for w in words[k + 1 : k + 1 + _PAIR_REACH]
+        w.isalpha() and w.endswith("s") and len(w) > 3
+        for w in (t.lower_ for t in doc[k + 1 : min(end, k + 1 + _PAIR_REACH)])
     )
 
 
