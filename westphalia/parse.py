@@ -699,15 +699,15 @@ class RoughSentences:
     Doc's arrays: the same sentences, without building a Token per word (the Sentencizer and
     a pass over the tokens were a third of the selection's time)."""
 
+    # what __call__ reads of a Doc (and `select_sentences`): to_array's columns, in this order
+    COLUMNS = ("ORTH", "LOWER", "LENGTH", "IS_PUNCT", "IS_SPACE", "IDX")
+
     def __init__(self, vocab: Any) -> None:
         from spacy.pipeline import Sentencizer
 
         self.strings = vocab.strings
         self.ends = {self.strings.add(c) for c in Sentencizer.default_punct_chars}
         self._breaks: dict[int, bool] = {}  # whitespace token -> whether it holds a newline
-
-    # what __call__ reads of a Doc (and `select_sentences`): to_array's columns, in this order
-    COLUMNS = ("ORTH", "LOWER", "LENGTH", "IS_PUNCT", "IS_SPACE", "IDX")
 
     def __call__(self, columns: list[list[int]]) -> list[tuple[int, int]]:
         """The (start, end) token spans of the sentences of a Doc whose `to_array` of
