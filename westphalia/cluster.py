@@ -419,8 +419,8 @@ def _dedupe(index: Any, rows: list[Any], settings: Settings, root: Path) -> _Ver
         )
         _append(con, "known", table)
     con.execute("CREATE TABLE known_bands (key BIGINT, id VARCHAR)")
-    for rows in index.band_rows():
-        keys, ids = zip(*rows, strict=True)
+    for band_rows in index.band_rows():
+        keys, ids = zip(*band_rows, strict=True)
         table = pa.table(
             {"key": pa.array(keys, type=pa.int64()), "id": pa.array(ids, type=pa.string())}
         )
