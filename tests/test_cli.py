@@ -293,3 +293,32 @@ def test_demo_summary_fits_one_screen(tmp_path: Path) -> None:
     assert len(lines) <= 50 and max(len(line.rstrip()) for line in lines) <= 80
     assert "... and 14 more" in result.stdout  # stories not shown are counted
     assert "westphalia serve --store" in " ".join(result.stdout.split())
+
+
+# pip's console-script template (what `westphalia` on the PATH is), with a spawned child that
+# exits 1 when it imported the CLI module: multiprocessing's re-run of the parent's script
+_CONSOLE_SCRIPT = """\
+import re
+import sys
+from westphalia.cli import main
+if __name__ == "__main__":
+    import multiprocessing
+    import westphalia.cli
+    if sys.argv[1] == "declare":
+        westphalia.cli._as_package_main()  # what main() does first
+    check = "import sys; sys.exit('westphalia.cli' in sys.modules)"
+    child = multiprocessing.get_context("spawn").Process(target=exec, args=(check,))
+    child.start()
+    child.join()
+    sys.exit(child.exitcode)
+"""
+
+
+def test_the_console_scripts_spawned_workers_do_not_import_the_cli(tmp_path: Path) -> None:
+    """A parse worker spawned under the `westphalia` script imports what parsing needs, not the
+    CLI (about 1.5 s and 150 MB a worker): the script declares itself `westphalia.__main__`."""
+    script = tmp_path / "westphalia"
+    script.write_text(_CONSOLE_SCRIPT)
+    run = [sys.executable, str(script)]
+    assert subprocess.run([*run, "declare"], timeout=120).returncode == 0
+    assert subprocess.run([*run, "as-is"], timeout=120).returncode == 1  # Python's default
