@@ -21,7 +21,15 @@ import pytest
 from westphalia import queries
 from westphalia.config import ParseSettings, load_settings
 from westphalia.errors import ConfigError, InputError
-from westphalia.parse import MIN_PARALLEL_TEXTS, Failure, Parse, Parser, neutralise, pieces
+from westphalia.parse import (
+    MIN_PARALLEL_TEXTS,
+    Failure,
+    Parse,
+    Parser,
+    balanced_tasks,
+    neutralise,
+    pieces,
+)
 from westphalia.pipeline import run
 from westphalia.workers import Pool, WorkerError
 
@@ -191,8 +199,9 @@ def test_a_worker_takes_the_parser_its_fork_server_preloaded(monkeypatch) -> Non
 
 def _fake_worker() -> Any:
     """A worker's setup (like parse._parse_worker): its handler takes a task as one batch and
-    upper-cases each text; "slow" sleeps, "die" exits, "bug" raises, "spin:PATH" touches PATH
-    and then spins in C holding the GIL (no watchdog thread can run)."""
+    upper-cases each text; "slow" sleeps, "die" exits, "bug" raises, "big" answers 200,000
+    characters, "stamp:PATH" touches PATH, "spin:PATH" touches PATH and then spins in C holding
+    the GIL (no watchdog thread can run)."""
 
     def handle(task: list[tuple[int, str, str]]) -> Iterator[tuple[Any, ...]]:
         yield ("begin", [index for index, _, _ in task])
@@ -203,6 +212,11 @@ def _fake_worker() -> Any:
                 os._exit(3)
             elif text == "bug":
                 raise ValueError("a bug")
+            elif text == "big":
+                yield ("done", index, "x" * 200_000)  # a pipe holds a few of these
+                continue
+            elif text.startswith("stamp:"):
+                Path(text[6:]).touch()
             elif text.startswith("spin:"):
                 Path(text[5:]).touch()
                 re.match(r"(a|aa)+$", "a" * 200 + "b")  # exponential backtracking
@@ -274,6 +288,52 @@ def test_a_run_left_early_leaves_no_stale_work_for_the_next() -> None:
         assert list(pool.run([[(0, "c", "two")]])) == [(0, "done", "TWO")]
     finally:
         pool.close()
+
+
+@pytest.mark.slow
+def test_a_worker_goes_on_while_the_caller_is_busy_with_its_results(tmp_path: Path) -> None:
+    """The worker's results go out from a thread of their own: it does not wait for the caller
+    to read a full pipe (4 MB of results here) before it goes on with its task."""
+    stamp = tmp_path / "reached"
+    pool = Pool(1, _fake_worker, (), budget=60)
+    try:
+        task = [(i, f"id{i}", "big") for i in range(20)] + [(20, "id20", f"stamp:{stamp}")]
+        reached = []
+        for index, _, _ in pool.run([task]):
+            if index == 0:
+                time.sleep(2)  # the caller busy with the first result
+                reached.append(stamp.exists())
+        assert reached == [True]
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
+def test_a_worker_gets_its_next_task_before_the_caller_works_on_the_last_results(
+    tmp_path: Path,
+) -> None:
+    stamp = tmp_path / "reached"
+    pool = Pool(1, _fake_worker, (), budget=60)
+    try:
+        reached = []
+        for index, _, _ in pool.run([[(0, "a", "one")], [(1, "b", f"stamp:{stamp}")]]):
+            if index == 0:
+                time.sleep(2)  # meanwhile the worker is on the second task
+                reached.append(stamp.exists())
+        assert reached == [True]
+    finally:
+        pool.close()
+
+
+def test_tasks_are_cut_by_characters_not_by_count() -> None:
+    items = [(i, f"id{i}", "x" * 1000) for i in range(4)]
+    items += [(i, f"id{i}", "x" * 10) for i in range(4, 104)]
+    tasks = balanced_tasks(items, 2)
+    assert [item for task in tasks for item in task] == items  # in order, each once
+    assert [sum(len(t) for _, _, t in task) for task in tasks] == [3000, 2000]  # not 4480/520
+    assert [len(t) for t in balanced_tasks(items[4:], 4)] == [25, 25, 25, 25]
+    assert balanced_tasks([], 4) == []
+    assert len(balanced_tasks([(0, "a", "")] * 3, 4)) == 3  # empty texts are shared out too
 
 
 PARENT = """

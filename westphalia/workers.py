@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 # (index of an item, "done" | "over" | "died", the result | seconds taken | how it died)
@@ -111,21 +113,29 @@ class Pool:
         queue = deque(tasks)
         try:
             while queue or any(w.task for w in self._workers):
-                for worker in self._workers:
-                    if worker.ready and not worker.task and queue:
-                        worker.task = queue.popleft()
-                        worker.conn.send(worker.task)
+                self._dispatch(queue)
                 wait(
                     [w.conn for w in self._workers]
                     + [w.process.sentinel for w in self._workers if _started(w)],
                     timeout=self._until_deadline(),
                 )
+                outcomes: list[Outcome] = []
                 for worker in list(self._workers):
-                    yield from self._receive(worker, queue)
-                yield from self._enforce(queue)
+                    outcomes.extend(self._receive(worker, queue))
+                outcomes.extend(self._enforce(queue))
+                # a worker that finished its task gets the next one before the caller works
+                # on these outcomes, not after
+                self._dispatch(queue)
+                yield from outcomes
         finally:  # left early (the caller stopped reading, or an error): no stale work survives
             for worker in [w for w in self._workers if w.task]:
                 self._replace(worker)
+
+    def _dispatch(self, queue: deque) -> None:
+        for worker in self._workers:
+            if worker.ready and not worker.task and queue:
+                worker.task = queue.popleft()
+                worker.conn.send(worker.task)
 
     def _until_deadline(self) -> float:
         begun = [w.begun[i] for w in self._workers for i in w.in_progress()]
@@ -279,19 +289,59 @@ def _serve(conn: Connection, parent_pid: int | None) -> None:
     except EOFError:
         return
     handle = init(*args)
-    conn.send(("ready",))
+    outbox = _Outbox(conn)
+    outbox.put(("ready",))
     while True:
         try:
             task = conn.recv()
         except EOFError:
             return
         if task is None:
+            outbox.close()
             return
         try:
             for event in handle(task):
-                conn.send(event)
+                outbox.put(event)
         except Exception:  # a bug: the parent raises it; this worker stays usable
-            conn.send(("error", traceback.format_exc()))
+            outbox.put(("error", traceback.format_exc()))
+
+
+class _Outbox:
+    """A worker's messages to the pool, sent in order by a thread of their own: the worker goes
+    on with its task while the pool is busy with earlier results (it reads them between its own
+    work, and the pipe holds only a few documents' parses). A "begin" is waited for: the pool
+    must know what a worker is on before it starts (the one item a crash is blamed on). The
+    first "begin" of a task costs no wait (a task is sent once every result of the one before
+    has arrived)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._queue: queue.SimpleQueue[tuple[memoryview, threading.Event | None] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._send, daemon=True, name="outbox")
+        self._thread.start()
+
+    def put(self, message: tuple[Any, ...]) -> None:
+        sent = threading.Event() if message[0] == "begin" else None
+        self._queue.put((ForkingPickler.dumps(message), sent))
+        if sent is not None:
+            sent.wait()
+
+    def close(self) -> None:
+        """Send what is queued, then stop."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _send(self) -> None:
+        while (item := self._queue.get()) is not None:
+            data, sent = item
+            try:
+                self._conn.send_bytes(data)
+            except OSError:  # the pool is gone: this worker dies with it
+                os._exit(1)
+            if sent is not None:
+                sent.set()
 
 
 def _release_fork_server() -> None:
