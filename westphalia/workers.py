@@ -11,6 +11,10 @@ once, which can hold what every worker needs already loaded (parse.py preloads t
 the phrase matchers in it). A forked worker's parent is the server, which exits when the
 pool's process does (`_release_fork_server`); the worker dies with the server. A fork waits until the server has
 preloaded, so such workers are started from their setup thread, not the caller's.
+
+A worker sends its results from a thread of its own (`_Outbox`), so it does not stand blocked on
+a full pipe while the caller codes earlier results; the caller hands out the next task before it
+yields the results it has received.
 """
 
 from __future__ import annotations
