@@ -47,7 +47,7 @@ import spacy
 from _corpus import corpus_parser, write_subset
 
 from westphalia import load_settings, open_store, run
-from westphalia.parse import Parser
+from westphalia.parse import Parser, balanced_tasks
 from westphalia.workers import Pool
 
 
@@ -168,12 +168,11 @@ def _command(subset: Path, store_path: Path) -> dict[str, float]:
 def _baseline(texts: list[str], model: str, batch_size: int) -> tuple[float, float]:
     """spaCy's `nlp.pipe` over every text in as many worker processes as the pipeline's parser
     uses (westphalia.workers, forked once this process has loaded the model, two tasks per
-    worker), start-up included; the workers return nothing, so no conversion is counted.
-    Returns the wall and CPU seconds."""
+    worker, cut by characters as the pipeline cuts its own), start-up included; the workers
+    return nothing, so no conversion is counted. Returns the wall and CPU seconds."""
     workers = Parser(load_settings(env={}).parse).processes
     items = [(i, str(i), text) for i, text in enumerate(texts)]
-    size = max(1, -(-len(items) // (workers * 2)))
-    tasks = [items[i : i + size] for i in range(0, len(items), size)]
+    tasks = balanced_tasks(items, workers * 2)
     start, cpu = time.perf_counter(), _cpu()
     global _STOCK
     _STOCK = spacy.load(model)  # stock spaCy: westphalia's changes not counted

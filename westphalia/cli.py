@@ -67,8 +67,8 @@ WideOpt = Annotated[
 def _as_package_main() -> None:
     """Run as the `westphalia` console script, the main module is that script, and
     multiprocessing runs a spawned process's parent's main script again in the child: every
-    parse worker would import this whole CLI (typer, rich, DuckDB, networkx; about 1.5 s of CPU
-    and 150 MB each) for nothing. The script only imports and calls `main`, as `python -m
+    parse worker would import this whole CLI (typer, rich, DuckDB, networkx; about 1 s of CPU
+    and 110 MB each) for nothing. The script only imports and calls `main`, as `python -m
     westphalia` does, whose children skip that step (multiprocessing never re-runs a package's
     __main__): say that the script is that module."""
     script = sys.modules.get("__main__")

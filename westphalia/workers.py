@@ -23,7 +23,6 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
-import queue
 import signal
 import sys
 import threading
@@ -35,6 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
+from queue import SimpleQueue
 from typing import Any
 
 # (index of an item, "done" | "over" | "died", the result | seconds taken | how it died)
@@ -320,9 +320,7 @@ class _Outbox:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._queue: queue.SimpleQueue[tuple[memoryview, threading.Event | None] | None] = (
-            queue.SimpleQueue()
-        )
+        self._queue: SimpleQueue[tuple[memoryview, threading.Event | None] | None] = SimpleQueue()
         self._thread = threading.Thread(target=self._send, daemon=True, name="outbox")
         self._thread.start()
 
