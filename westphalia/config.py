@@ -121,8 +121,8 @@ class ParseSettings:
     # model and the matchers loaded (westphalia.parse_server), instead of spawning each to load
     # its own: about 2 s less CPU per worker after the first, but the server stays resident
     # (about 200 MB), and forked workers dirty most of the pages they share, so the memory of
-    # all processes grows by the server (summed RSS of a 100,000-article ingest 1,657 MB at
-    # a9846aa against the 1.5 GB the project holds to; README, Benchmarks). Systems without
+    # all processes grows by the server (summed RSS of a 100,000-article ingest 1,612 MB at
+    # b59c256 against the 1.5 GB the project holds to; README, Benchmarks). Systems without
     # fork ignore it.
     fork_server: bool = False
 
