@@ -55,7 +55,15 @@ class NoAnnotator:
         self.parser = self
         self.sentences = self.skipped = 0
 
-    def annotate(self, fresh: object, batch: object, *, strict: bool) -> None:
+    def submit(self, fresh: object) -> None:
+        return None
+
+    def poll(self) -> None:
+        pass
+
+    def annotate(
+        self, fresh: object, batch: object, *, strict: bool, submission: object = None
+    ) -> None:
         pass
 
     def close(self) -> None:

@@ -204,7 +204,7 @@ def test_item_by_item_writing_keeps_a_stored_articles_own_rejection(
     from westphalia.model import Stage
 
     class Flags(NoAnnotator):  # a parse-stage rejection of an article that is stored too
-        def annotate(self, fresh, batch, *, strict: bool) -> None:
+        def annotate(self, fresh, batch, *, strict: bool, submission=None) -> None:
             for article, _ in fresh:
                 error = input_error("E104", source=article.source, locator=article.locator)
                 batch.rejections.append(pipeline._rejection(error, Stage.PARSE, settings))

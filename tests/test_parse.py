@@ -325,6 +325,60 @@ def test_a_worker_gets_its_next_task_before_the_caller_works_on_the_last_results
         pool.close()
 
 
+@pytest.fixture
+def fake_parser(monkeypatch) -> Iterator[Parser]:
+    """A Parser whose one worker is the fake worker, and which sends even one text to it."""
+    import westphalia.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "MIN_PARALLEL_TEXTS", 1)
+    parser = Parser(ParseSettings(processes=2))
+    parser._pool = Pool(1, _fake_worker, (), budget=60)
+    try:
+        yield parser
+    finally:
+        parser.close()
+
+
+@pytest.mark.slow
+def test_the_next_submission_is_parsed_while_the_caller_works_on_the_last(
+    fake_parser: Parser, tmp_path: Path
+) -> None:
+    """What the pipeline does with its batches: the next one's texts go to the workers before
+    the caller codes the one before; its results are read after."""
+    stamp = tmp_path / "reached"
+    first = fake_parser.submit([("a", "one"), ("b", "two")])
+    second = fake_parser.submit([("c", f"stamp:{stamp}")])
+    reached = []
+    for result in fake_parser.results(first):
+        reached.append(result)
+        time.sleep(1)  # the caller busy coding: the worker is on the second submission
+    assert reached == ["ONE", "TWO"]
+    assert stamp.exists()
+    assert list(fake_parser.results(second)) == [f"STAMP:{stamp}".upper()]
+    assert not fake_parser._outstanding and not fake_parser._arrived
+
+
+@pytest.mark.slow
+def test_a_submission_lost_to_another_ones_error_is_parsed_again(fake_parser: Parser) -> None:
+    failing = fake_parser.submit([("a", "bug")])
+    other = fake_parser.submit([("b", "two"), ("c", "three")])
+    with pytest.raises(WorkerError, match="a bug"):
+        list(fake_parser.results(failing))
+    assert list(fake_parser.results(other)) == ["TWO", "THREE"]  # dropped with the error, redone
+
+
+@pytest.mark.slow
+def test_results_left_early_drop_the_rest_of_their_work(fake_parser: Parser) -> None:
+    left = fake_parser.submit([("a", "one"), ("b", "slow")])
+    results = fake_parser.results(left)
+    assert next(results) == "ONE"
+    results.close()  # the caller stops reading while the worker sleeps on "slow"
+    start = time.monotonic()
+    assert list(fake_parser.results(fake_parser.submit([("c", "two")]))) == ["TWO"]
+    assert time.monotonic() - start < 30  # not behind the 60 s of "slow"
+    assert not fake_parser._outstanding and not fake_parser._arrived
+
+
 def test_tasks_are_cut_by_characters_not_by_count() -> None:
     items = [(i, f"id{i}", "x" * 1000) for i in range(4)]
     items += [(i, f"id{i}", "x" * 10) for i in range(4, 104)]

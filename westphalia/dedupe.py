@@ -40,7 +40,8 @@ class DedupeIndex:
     MinHashLSH for the same threshold and permutations, as rows), so memory stays flat however
     large the store grows. `path` None keeps it in memory (tests, throwaway stores).
 
-    Additions are committed with `commit()`, after the store has committed the same articles;
+    Additions are committed with `commit()`, after the store has committed the same articles
+    (and the pipeline's next batch has been deduped: its additions are committed with them);
     `load_index` checks the file against the store and rebuilds it when they disagree (a killed
     run, a restored store, changed settings)."""
 

@@ -37,6 +37,7 @@ Guards keep the cost of one document linear and bounded (issue 11):
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import multiprocessing
 import os
@@ -47,7 +48,7 @@ import tempfile
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import cache
 from typing import Any
@@ -309,6 +310,11 @@ class Parser:
         self._matchers: tuple[Any, Any] | None = None  # built on first use in this process
         self._sentencizer: Any = None
         self._dates: Any = None  # the date matcher (parse.entities = "rules"), built on first use
+        # Submitted to the workers (see `submit`): items by their index, across submissions,
+        # until their outcome arrives; outcomes until their submission's `results` takes them.
+        self._next_index = 0
+        self._outstanding: dict[int, tuple[int, str, str]] = {}
+        self._arrived: dict[int, Parse | Failure] = {}
 
     @property
     def nlp(self) -> Any:
@@ -365,17 +371,108 @@ class Parser:
     def parse_each(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse | Failure]:
         """Parse (article id, normalized text) pairs: a Parse, or a Failure for a document
         given up on, for each pair in order."""
+        return self.results(self.submit(items))
+
+    def submit(self, items: Iterable[tuple[str, str]]) -> Submission:
+        """Start parsing (article id, normalized text) pairs; `results` gives their parses.
+        A batch big enough for the worker processes is queued for them at once, behind what
+        was submitted before, so they parse it while the caller works on earlier results; a
+        small one is parsed in this process when its results are read."""
         pairs = list(items)
-        indexed = [(i, article_id, text) for i, (article_id, text) in enumerate(pairs)]
-        workers = self.processes
         big = sum(len(text) for _, text in pairs) >= MIN_PARALLEL_CHARS
-        if workers > 1 and (len(pairs) >= MIN_PARALLEL_TEXTS or big):
-            outcomes = self._workers().run(balanced_tasks(indexed, workers * 2))
-        else:
-            outcomes = ((e[1], e[0], e[2]) for e in self._stream(indexed) if e[0] != "begin")
+        pooled = self.processes > 1 and (len(pairs) >= MIN_PARALLEL_TEXTS or big)
+        submission = Submission(pairs, pooled)
+        if pooled:
+            self._queue(submission, range(len(pairs)))
+        return submission
+
+    def results(self, submission: Submission) -> Iterator[Parse | Failure]:
+        """A submission's results, a Parse or a Failure (a document given up on) for each
+        pair, in order. Leaving early drops the rest of the submission's work."""
+        if not submission.pooled:
+            yield from self._in_process(submission.pairs)
+            return
+        try:
+            while submission.taken < len(submission.pairs):
+                index = submission.indices[submission.taken]
+                if index not in self._arrived and index not in self._outstanding:
+                    self._queue(submission, self._lost(submission))  # to an error (`_reset`)
+                    continue
+                # waits for this result; else, with it here, still hands out work to idle
+                # workers before the caller works on it
+                self._poll(0.0 if index in self._arrived else None)
+                if index in self._arrived:
+                    submission.taken += 1
+                    yield self._arrived.pop(index)
+        finally:
+            rest = set(submission.indices[submission.taken :])
+            if rest:  # left early: drop what is left of this submission
+                if self._pool is not None:
+                    self._pool.discard(rest)
+                for index in rest:
+                    self._arrived.pop(index, None)
+                    self._outstanding.pop(index, None)
+
+    def poll(self) -> None:
+        """Hand out queued work to idle workers and take what they sent, without waiting (a
+        caller busy between `results` calls keeps the workers fed). An error here is dropped:
+        the work it lost is queued again, and `results` raises the error if it happens again."""
+        if not self._outstanding:
+            return
+        with contextlib.suppress(Exception):
+            self._poll(0.0)
+
+    def _lost(self, submission: Submission) -> list[int]:
+        """The positions of the submission's pairs not read yet whose work was dropped."""
+        return [
+            position
+            for position in range(submission.taken, len(submission.pairs))
+            if submission.indices[position] not in self._arrived
+            and submission.indices[position] not in self._outstanding
+        ]
+
+    def _queue(self, submission: Submission, positions: Iterable[int]) -> None:
+        """Queue the submission's pairs at `positions` for the workers, each under a new index
+        (across submissions, so outcomes are told apart)."""
+        indexed = []
+        for position in positions:
+            article_id, text = submission.pairs[position]
+            index, self._next_index = self._next_index, self._next_index + 1
+            submission.indices[position] = index
+            self._outstanding[index] = (index, article_id, text)
+            indexed.append((index, article_id, text))
+        if indexed:
+            self._workers().submit(balanced_tasks(indexed, self.processes * 2))
+
+    def _poll(self, timeout: float | None) -> None:
+        """One round of the pool (see `workers.Pool.poll`); its outcomes kept until taken. On
+        an error all outstanding work is dropped (`_reset`) and the error raised."""
+        try:
+            outcomes = self._workers().poll(timeout)
+        except BaseException:
+            self._reset()
+            raise
+        for index, kind, value in outcomes:
+            item = self._outstanding.pop(index, None)
+            if item is not None:  # else: of a submission left early, or lost
+                self._arrived[index] = value if kind == "done" else self._failure(item, kind, value)
+
+    def _reset(self) -> None:
+        """Drop all outstanding work (queued or on a worker: the workers are replaced); each
+        submission queues what it lost again when its results are read."""
+        self._outstanding.clear()
+        if self._pool is not None:
+            self._pool.cancel()
+
+    def _in_process(self, pairs: list[tuple[str, str]]) -> Iterator[Parse | Failure]:
+        """Parse `pairs` in this process, in order."""
+        indexed = [(i, article_id, text) for i, (article_id, text) in enumerate(pairs)]
         pending: dict[int, Parse | Failure] = {}
         following = 0
-        for index, kind, value in outcomes:
+        for event in self._stream(indexed):
+            if event[0] == "begin":
+                continue
+            kind, index, value = event
             pending[index] = value if kind == "done" else self._failure(indexed[index], kind, value)
             while following in pending:
                 yield pending.pop(following)
@@ -419,6 +516,8 @@ class Parser:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        self._outstanding.clear()
+        self._arrived.clear()
 
     def _stream(self, items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[Any, ...]]:
         """Parse (index, article id, text) items. Yields ("begin", [index]) before each pipe
@@ -599,6 +698,19 @@ def phrase_keys(nlp: Any, texts: Sequence[str], *, lower: bool) -> list[tuple[in
     for (at, _), doc in zip(hard, nlp.tokenizer.pipe(t for _, t in hard), strict=True):
         keys[at] = tuple(doc.to_array([attr]).tolist())
     return keys
+
+
+@dataclass(slots=True)
+class Submission:
+    """Pairs submitted to a Parser (`Parser.submit`), whose results are read once, in order."""
+
+    pairs: list[tuple[str, str]]  # (article id, normalized text)
+    pooled: bool  # parsed by the worker processes (else in the caller's, as they are read)
+    indices: list[int] = field(init=False)  # each pair's index in the pool
+    taken: int = 0  # results read so far
+
+    def __post_init__(self) -> None:
+        self.indices = [-1] * len(self.pairs)
 
 
 @dataclass(frozen=True, slots=True)

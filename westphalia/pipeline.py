@@ -31,7 +31,7 @@ from .events.quotes import extract_quotes
 from .ingest import Source
 from .model import Article, Assignment, Duplicate, Rejection, Stage, content_id
 from .normalize import normalize, without_surrogates
-from .parse import MIN_PARALLEL_CHARS, Failure
+from .parse import MIN_PARALLEL_CHARS, Failure, Submission
 from .store import Batch, Store
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def run(
                 runner.add(item)
                 if on_progress is not None:
                     on_progress(done, consumed, total)
-            runner.flush()
+            runner.finish()
         finally:
             runner.close()
     return summary
@@ -174,7 +174,11 @@ def _total_bytes(sources: list[Source | InputError]) -> int | None:
 
 
 class _Runner:
-    """Accumulates items into batches and writes each batch in one transaction."""
+    """Accumulates items into batches and writes each batch in one transaction.
+
+    Batches overlap by one: a full batch's new articles go to the parse workers at once, and
+    the batch before it is then coded and written while they parse (and while the next is
+    read), so the workers are not idle while this process codes, writes and reads."""
 
     def __init__(
         self,
@@ -193,6 +197,8 @@ class _Runner:
         )
         self.batch = Batch(summary.run_id)
         self._annotator: Annotator | None = None
+        # the batch whose parse is under way: it is finished (coded, written) after the next
+        self._submitted: tuple[Batch, list[tuple[Article, str]], Submission | None] | None = None
 
     def prepare(self) -> None:
         """Load the knowledge and start the parse workers now, not at the first batch: their
@@ -214,6 +220,8 @@ class _Runner:
             self._dedupe(item)
         if len(self.batch) >= self.settings.store.batch_size:
             self.flush()
+        elif self._annotator is not None:
+            self._annotator.poll()  # a worker done with its task gets the next one
 
     def _dedupe(self, article: Article) -> None:
         try:
@@ -229,11 +237,12 @@ class _Runner:
         self.batch.occurrences.append(article)
 
     def flush(self) -> None:
-        batch, summary = self.batch, self.summary
+        """Send the current batch's new articles to the parser, then finish the batch sent
+        before it (the workers parse this one meanwhile)."""
+        batch = self.batch
         if not len(batch):
             return
         exact = [a for a, s in batch.articles if s.match is Duplicate.EXACT]
-        stored = self.store.known_occurrences(exact) if exact else set()
         # a stored article whose parse failed before (no sentences) is parsed again, once
         retry = self.store.unparsed(a.id for a in exact) if exact else set()
         fresh = []
@@ -241,13 +250,41 @@ class _Runner:
             if assignment.match is not Duplicate.EXACT or article.id in retry:
                 fresh.append((article, assignment.story_id))
                 retry.discard(article.id)
+        submission = None
         if fresh:
             self._annotator = self._annotator or Annotator(self.settings)
-            self._annotator.annotate(fresh, batch, strict=self.strict)
+            submission = self._annotator.submit(fresh)
+        self.batch = Batch(self.summary.run_id)
+        previous, self._submitted = self._submitted, (batch, fresh, submission)
+        if previous is not None:
+            self._finish(*previous)
+
+    def finish(self) -> None:
+        """Finish every batch: the current one and the one under way."""
+        self.flush()
+        if self._submitted is not None:
+            previous, self._submitted = self._submitted, None
+            self._finish(*previous)
+
+    def _finish(
+        self, batch: Batch, fresh: list[tuple[Article, str]], submission: Submission | None
+    ) -> None:
+        """Code the batch's parses, write it in one transaction, then commit the dedupe index
+        and count the batch in the summary."""
+        summary = self.summary
+        exact = [a for a, s in batch.articles if s.match is Duplicate.EXACT]
+        # after the batch before this one is written: an occurrence it stored is known
+        stored = self.store.known_occurrences(exact) if exact else set()
+        if fresh and self._annotator is not None:
+            self._annotator.annotate(fresh, batch, strict=self.strict, submission=submission)
             summary.sentences = self._annotator.sentences
             summary.sentences_skipped = self._annotator.skipped
         self._write(batch)
-        self.index.commit()  # after the store: the index never holds what the store lost
+        # After the store, so the index holds nothing the store lost but the additions of the
+        # batch read since (deduped before this one was written): a run killed before that
+        # batch is written leaves them, and the next run's load_index, finding more articles
+        # indexed than stored, rebuilds the index from the store.
+        self.index.commit()
         seen: set[tuple[str, str, str]] = set()
         for article, assignment in batch.articles:
             key = (article.id, article.source, article.locator)
@@ -264,7 +301,6 @@ class _Runner:
             summary.rejected += rejection.code != INTERNAL_CODE
             summary.internal_errors += rejection.code == INTERNAL_CODE
         summary.rejections.extend(batch.rejections)
-        self.batch = Batch(summary.run_id)
 
     def _write(self, batch: Batch) -> None:
         """Write `batch` in one transaction. If that fails, write its items one by one: an item
@@ -364,17 +400,36 @@ class Annotator:
         self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
         self.sentences = self.skipped = 0  # of the parses taken so far
 
-    def annotate(self, fresh: list[tuple[Article, str]], batch: Batch, *, strict: bool) -> None:
-        """Parse the batch's new articles and code each parse as soon as it arrives (the coding
-        of one chunk overlaps the parsing of the next in the workers). An article the parser
-        gives up on (over parse.time_budget: E301; its worker died: E302) is a rejection; the
-        article itself is stored, without sentences."""
+    def submit(self, fresh: list[tuple[Article, str]]) -> Submission:
+        """Send the new articles' texts to the parser (its workers start on them at once);
+        `annotate` with the submission codes them."""
+        return self.parser.submit((a.id, a.text) for a, _ in fresh)
+
+    def poll(self) -> None:
+        """Keep the parse workers fed while this process does other work."""
+        self.parser.poll()
+
+    def annotate(
+        self,
+        fresh: list[tuple[Article, str]],
+        batch: Batch,
+        *,
+        strict: bool,
+        submission: Submission | None = None,
+    ) -> None:
+        """Parse the batch's new articles (`submission`: their texts submitted to the parser
+        already) and code each parse as soon as it arrives (the coding of one chunk overlaps
+        the parsing of the next in the workers). An article the parser gives up on (over
+        parse.time_budget: E301; its worker died: E302) is a rejection; the article itself is
+        stored, without sentences."""
         articles = [a for a, _ in fresh]
         story_of = {a.id: story for a, story in fresh}
         by_id = {a.id: a for a in articles}
         done: set[str] = set()
+        if submission is None:
+            submission = self.submit(fresh)
         try:
-            for result in self.parser.parse_each((a.id, a.text) for a in articles):
+            for result in self.parser.results(submission):
                 done.add(result.article_id)
                 article = by_id[result.article_id]
                 self._take(result, article, story_of[article.id], batch, strict=strict)

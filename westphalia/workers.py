@@ -88,6 +88,7 @@ class Pool:
         self._served = start_method == "forkserver"
         self._init, self._args, self._budget = init, args, budget
         self._failed_starts = 0
+        self._queue: deque[list[tuple[int, str, str]]] = deque()  # tasks not handed out yet
         self._workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
@@ -113,32 +114,64 @@ class Pool:
 
     def run(self, tasks: list[list[tuple[int, str, str]]]) -> Iterator[Outcome]:
         """(index, "done", result), (index, "over", seconds) or (index, "died", how) for every
-        item of `tasks`, as they finish."""
-        queue = deque(tasks)
+        item of `tasks`, as they finish (the pool has nothing else to do)."""
+        self.submit(tasks)
         try:
-            while queue or any(w.task for w in self._workers):
-                self._dispatch(queue)
-                wait(
-                    [w.conn for w in self._workers]
-                    + [w.process.sentinel for w in self._workers if _started(w)],
-                    timeout=self._until_deadline(),
-                )
-                outcomes: list[Outcome] = []
-                for worker in list(self._workers):
-                    outcomes.extend(self._receive(worker, queue))
-                outcomes.extend(self._enforce(queue))
-                # a worker that finished its task gets the next one before the caller works
-                # on these outcomes, not after
-                self._dispatch(queue)
-                yield from outcomes
+            while self.busy:
+                yield from self.poll(None)
         finally:  # left early (the caller stopped reading, or an error): no stale work survives
-            for worker in [w for w in self._workers if w.task]:
+            self.cancel()
+
+    def submit(self, tasks: list[list[tuple[int, str, str]]]) -> None:
+        """Queue `tasks` behind those already queued; `poll` hands them out. The indices of
+        their items must differ from those of every item not finished yet."""
+        self._queue.extend(task for task in tasks if task)
+
+    @property
+    def busy(self) -> bool:
+        """Some task is queued or on a worker."""
+        return bool(self._queue) or any(w.task for w in self._workers)
+
+    def poll(self, timeout: float | None = 0.0) -> list[Outcome]:
+        """Hand out queued tasks to idle workers, wait up to `timeout` seconds (None: until
+        something arrives) for news, and return the outcomes that arrived, (index, "done",
+        result), (index, "over", seconds) or (index, "died", how). A worker that finished its
+        task gets the next one before the caller works on these outcomes, not after."""
+        self._dispatch()
+        deadline = self._until_deadline()
+        wait(
+            [w.conn for w in self._workers]
+            + [w.process.sentinel for w in self._workers if _started(w)],
+            timeout=deadline if timeout is None else min(timeout, deadline),
+        )
+        outcomes: list[Outcome] = []
+        for worker in list(self._workers):
+            outcomes.extend(self._receive(worker))
+        outcomes.extend(self._enforce())
+        self._dispatch()
+        return outcomes
+
+    def discard(self, indices: set[int]) -> None:
+        """Drop the work on the items `indices`: take them out of the queued tasks, and
+        replace a worker that is on a task holding one of them (a caller puts each batch of
+        its own in tasks of their own, so no other work is lost)."""
+        kept = [[item for item in task if item[0] not in indices] for task in self._queue]
+        self._queue = deque(task for task in kept if task)
+        for worker in list(self._workers):
+            if any(item[0] in indices for item in worker.task):
                 self._replace(worker)
 
-    def _dispatch(self, queue: deque) -> None:
+    def cancel(self) -> None:
+        """Drop every queued task and replace each worker that is on one: no stale work
+        survives (after an error, or a caller that stopped reading)."""
+        self._queue.clear()
+        for worker in [w for w in self._workers if w.task]:
+            self._replace(worker)
+
+    def _dispatch(self) -> None:
         for worker in self._workers:
-            if worker.ready and not worker.task and queue:
-                worker.task = queue.popleft()
+            if worker.ready and not worker.task and self._queue:
+                worker.task = self._queue.popleft()
                 worker.conn.send(worker.task)
 
     def _until_deadline(self) -> float:
@@ -147,7 +180,7 @@ class Pool:
             return 5.0
         return min(5.0, max(0.01, min(begun) + self._budget - time.monotonic()))
 
-    def _receive(self, worker: _Worker, queue: deque) -> Iterator[Outcome]:
+    def _receive(self, worker: _Worker) -> Iterator[Outcome]:
         """Take what `worker` has sent; replace it if it died."""
         try:
             while worker.conn.poll():
@@ -165,7 +198,7 @@ class Pool:
         except (EOFError, OSError):
             pass
         if worker.launched.is_set() and not worker.process.is_alive():
-            yield from self._lose(worker, queue, over=False)
+            yield from self._lose(worker, over=False)
 
     def _finish(self, worker: _Worker, kind: str, rest: list[Any]) -> Iterator[Outcome]:
         index = rest[0]
@@ -174,13 +207,13 @@ class Pool:
         if len(worker.finished) == len(worker.task):
             worker.task, worker.begun, worker.finished = [], {}, set()
 
-    def _enforce(self, queue: deque) -> Iterator[Outcome]:
+    def _enforce(self) -> Iterator[Outcome]:
         now = time.monotonic()
         for worker in list(self._workers):
             if any(now - worker.begun[i] > self._budget for i in worker.in_progress()):
-                yield from self._lose(worker, queue, over=True)
+                yield from self._lose(worker, over=True)
 
-    def _lose(self, worker: _Worker, queue: deque, *, over: bool) -> Iterator[Outcome]:
+    def _lose(self, worker: _Worker, *, over: bool) -> Iterator[Outcome]:
         """Kill `worker` and start another; fail the item it was on, or retry each alone."""
         self._replace(worker)
         if not worker.ready:
@@ -193,9 +226,9 @@ class Pool:
         current = [i for i in worker.task if i[0] in worker.in_progress()]
         waiting = [i for i in worker.task if i[0] not in worker.begun]
         if waiting:
-            queue.appendleft(waiting)
+            self._queue.appendleft(waiting)
         if len(current) != 1:
-            queue.extendleft([item] for item in current)
+            self._queue.extendleft([item] for item in current)
         elif over:
             index = current[0][0]
             yield index, "over", time.monotonic() - worker.begun[index]
