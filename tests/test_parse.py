@@ -181,6 +181,31 @@ def test_worker_processes_give_the_parses_of_this_process(
         assert parents == {os.getpid()}
 
 
+@pytest.mark.slow  # two workers load the model
+def test_workers_started_before_their_phrases_match_them_once_given(parser: Parser) -> None:
+    """What the pipeline does: the workers start (and load the model) while the gazetteer
+    loads; its phrases reach them later, and they match as a parser made with them does."""
+    from westphalia.parse import Phrase
+
+    phrases = (Phrase("city:MOW", "moscow"), Phrase("country:PAK", "Pakistan", True))
+    texts = [(f"a{i}", f"{PARAGRAPH} Item {i}.") for i in range(MIN_PARALLEL_TEXTS)]
+    settings = replace(parser.settings, processes=2)
+    with Parser(parser.settings, phrases) as here, Parser(settings, None) as workers:
+        workers.start()
+        assert workers._pool is not None  # started without the phrases
+        workers.give_phrases(phrases)
+        got = list(workers.parse(texts))
+        assert got == list(here.parse(texts))
+    assert {m.key for p in got for m in p.matches} == {"city:MOW", "country:PAK"}
+
+
+def test_a_parser_without_its_phrases_does_not_parse() -> None:
+    with Parser(ParseSettings(processes=1), None) as parser:
+        parser.start()  # one process: nothing to start
+        with pytest.raises(RuntimeError, match="give_phrases"):
+            list(parser.parse([("a", "Russia spoke.")]))
+
+
 def test_a_worker_takes_the_parser_its_fork_server_preloaded(monkeypatch) -> None:
     from westphalia import parse_server
     from westphalia.parse import Phrase, _parse_worker
@@ -323,6 +348,36 @@ def test_a_worker_gets_its_next_task_before_the_caller_works_on_the_last_results
         assert reached == [True]
     finally:
         pool.close()
+
+
+def _touch(path: str) -> None:
+    Path(path).touch()
+
+
+@pytest.mark.slow
+def test_a_pools_workers_start_and_preload_before_their_setup_is_given(tmp_path: Path) -> None:
+    stamp = tmp_path / "preloaded"
+    pool = Pool(1, _fake_worker, None, budget=60, preload=(_touch, (str(stamp),)))
+    try:
+        deadline = time.monotonic() + 60
+        while not stamp.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert stamp.exists()  # the worker ran its preload without its setup
+        assert not pool._workers[0].ready
+        pool.set_up(())
+        assert list(pool.run([[(0, "a", "one")]])) == [(0, "done", "ONE")]
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
+def test_a_pool_closed_before_its_setup_is_given_closes_at_once() -> None:
+    pool = Pool(2, _fake_worker, None, budget=60)
+    pids = [_pid(pool)]
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 4  # no setup thread left waiting (5 s a worker)
+    assert not psutil.pid_exists(pids[0]) or psutil.Process(pids[0]).status() == "zombie"
 
 
 @pytest.fixture

@@ -294,9 +294,12 @@ class Parser:
     across worker processes that each load the model once; results come back in order.
     """
 
-    def __init__(self, settings: ParseSettings, phrases: Sequence[Phrase] = ()) -> None:
+    def __init__(self, settings: ParseSettings, phrases: Sequence[Phrase] | None = ()) -> None:
+        """`phrases` None: given later (`give_phrases`), so that `start` can start the
+        workers before the gazetteer that has them is loaded."""
         self.settings = settings
-        self._phrases = tuple(phrases)
+        self._phrases = None if phrases is None else tuple(phrases)
+        self._start_wanted = False
         self._pool: Pool | None = None
         # The model loads on first use in this process: a parent whose workers do the parsing
         # never pays for it (~1.2 s); a model that is not installed is an error at once.
@@ -332,6 +335,9 @@ class Parser:
         see `phrase_keys`)."""
         if self._matchers is None:
             from spacy.matcher import PhraseMatcher
+
+            if self._phrases is None:
+                raise RuntimeError("the parser's phrases were never given (Parser.give_phrases)")
 
             exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
             lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -486,8 +492,23 @@ class Parser:
         return Failure(article_id, "E302", {"size": len(text), "reason": value})
 
     def start(self) -> None:
-        """Start the worker processes now (they also start on the first big parse)."""
-        if self.processes > 1:
+        """Start the worker processes now (they also start on the first big parse). Spawned
+        workers start even before the phrases are given: each imports spaCy and loads the
+        model meanwhile (about 1.3 s), then builds the matchers once they come; a fork server
+        needs the phrases to start, so its workers wait for them."""
+        if self.processes <= 1:
+            return
+        if self._phrases is None and self.settings.fork_server:
+            self._start_wanted = True
+            return
+        self._workers()
+
+    def give_phrases(self, phrases: Sequence[Phrase]) -> None:
+        """The phrases of a parser made without them; its workers get them now."""
+        self._phrases = tuple(phrases)
+        if self._pool is not None:
+            self._pool.set_up((self.settings, self._phrases))
+        elif self._start_wanted:
             self._workers()
 
     def load(self) -> None:
@@ -497,12 +518,14 @@ class Parser:
 
     def _workers(self) -> Pool:
         if self._pool is None:
+            phrases = self._phrases
             self._pool = Pool(
                 self.processes,
                 _parse_worker,
-                (self.settings, self._phrases),
+                None if phrases is None else (self.settings, phrases),
                 budget=self.settings.time_budget,
-                start_method=_start_method(self.settings, self._phrases),
+                start_method="spawn" if phrases is None else _start_method(self.settings, phrases),
+                preload=(_preload, (self.settings.model, self.settings.entities == "model")),
             )
         return self._pool
 
@@ -1105,6 +1128,12 @@ def _parse_worker(
 
 
 _server_started = False  # multiprocessing's fork server is one per process, started once
+
+
+def _preload(model: str, ner: bool) -> None:
+    """A spawned parse worker's first step, before its setup (and the phrases) arrive: import
+    spaCy and load the model, which `_load` keeps for the Parser the setup makes."""
+    _load(model, ner=ner)
 
 
 def _start_method(settings: ParseSettings, phrases: tuple[Phrase, ...]) -> str:

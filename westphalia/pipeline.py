@@ -31,13 +31,13 @@ from .events.quotes import extract_quotes
 from .ingest import Source
 from .model import Article, Assignment, Duplicate, Rejection, Stage, content_id
 from .normalize import normalize, without_surrogates
-from .parse import MIN_PARALLEL_CHARS, Failure, Submission
+from .parse import MIN_PARALLEL_CHARS, Failure, Parser, Submission
 from .store import Batch, Store
 
 if TYPE_CHECKING:
     from .actors import Gazetteer
     from .events import Lexicon
-    from .parse import Parse, Parser
+    from .parse import Parse
 
 INTERNAL_CODE = "E901"
 _REASON_CHARS = 300  # of an exception's text quoted in a rejection message
@@ -201,10 +201,18 @@ class _Runner:
         self._submitted: tuple[Batch, list[tuple[Article, str]], Submission | None] | None = None
 
     def prepare(self) -> None:
-        """Load the knowledge and start the parse workers now, not at the first batch: their
-        start-up (~3 s each: the model and 42,000 phrases) overlaps the reading and dedupe of
-        the first store batch."""
-        self._annotator = self._annotator or Annotator(self.settings)
+        """Start the parse workers and load the knowledge now, not at the first batch: the
+        workers import spaCy and load the model (~1.3 s each) while this process loads the
+        gazetteer and lexicon (~1 s), then build their matchers from its phrases while the
+        first store batch is read and deduped."""
+        if self._annotator is None:
+            parser = Parser(self.settings.parse, None)
+            parser.start()
+            try:
+                self._annotator = Annotator(self.settings, parser=parser)
+            except BaseException:
+                parser.close()
+                raise
         self._annotator.parser.start()
 
     def close(self) -> None:
@@ -392,12 +400,15 @@ class Annotator:
     """The parse, actor and event stages over the new articles of a batch (spaCy loads on
     first use)."""
 
-    def __init__(self, settings: Settings) -> None:
-        from .parse import Parser
-
+    def __init__(self, settings: Settings, *, parser: Parser | None = None) -> None:
+        """`parser`: one made (and started) without its phrases, which it gets from here."""
         self.settings = settings
         self.gazetteer, self.lexicon = load_knowledge(settings)
-        self.parser: Parser = Parser(settings.parse, self.gazetteer.phrases())
+        if parser is None:
+            parser = Parser(settings.parse, self.gazetteer.phrases())
+        else:
+            parser.give_phrases(self.gazetteer.phrases())
+        self.parser: Parser = parser
         self.sentences = self.skipped = 0  # of the parses taken so far
 
     def submit(self, fresh: list[tuple[Article, str]]) -> Submission:

@@ -79,14 +79,21 @@ class Pool:
         self,
         size: int,
         init: Callable[..., Any],
-        args: tuple[Any, ...],
+        args: tuple[Any, ...] | None,
         *,
         budget: float,
         start_method: str = "spawn",
+        preload: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
     ) -> None:
+        """`args` None: given later (`set_up`); the workers start at once and wait for them,
+        having called `preload` (a function and its arguments, each worker once as it starts,
+        before its setup: what takes long and needs no arguments that come later)."""
         self._context = multiprocessing.get_context(start_method)
         self._served = start_method == "forkserver"
-        self._init, self._args, self._budget = init, args, budget
+        self._init, self._args, self._budget, self._preload = init, args, budget, preload
+        self._given = threading.Event()  # the setup's arguments are known (or the pool closed)
+        if args is not None:
+            self._given.set()
         self._failed_starts = 0
         self._queue: deque[list[tuple[int, str, str]]] = deque()  # tasks not handed out yet
         self._workers = [self._start() for _ in range(size)]
@@ -95,7 +102,10 @@ class Pool:
         parent, child = self._context.Pipe()
         watched = None if self._served else os.getpid()  # a forked worker watches the server
         process = self._context.Process(
-            target=_serve, args=(child, watched), daemon=True, name="westphalia-parse"
+            target=_serve,
+            args=(child, watched, self._preload),
+            daemon=True,
+            name="westphalia-parse",
         )
         launched = threading.Event()
         if not self._served:
@@ -106,11 +116,22 @@ class Pool:
         # worker is also started there: the fork waits for the server's preload (~3 s once).
         setup = threading.Thread(
             target=_set_up,
-            args=(process, child, launched, parent, (self._init, self._args)),
+            args=(process, child, launched, parent, self._setup),
             daemon=True,
         )
         setup.start()
         return _Worker(process, parent, setup, launched)
+
+    def set_up(self, args: tuple[Any, ...]) -> None:
+        """Give the workers' setup its arguments (a pool made with `args` None)."""
+        self._args = args
+        self._given.set()
+
+    def _setup(self) -> tuple[Any, ...] | None:
+        """The setup to send a worker, once its arguments are known (None: the pool closed
+        first)."""
+        self._given.wait()
+        return None if self._args is None else (self._init, self._args)
 
     def run(self, tasks: list[list[tuple[int, str, str]]]) -> Iterator[Outcome]:
         """(index, "done", result), (index, "over", seconds) or (index, "died", how) for every
@@ -243,6 +264,7 @@ class Pool:
         self._workers.append(self._start())
 
     def close(self) -> None:
+        self._given.set()  # a setup thread still waiting for the arguments sends nothing
         for worker in self._workers:
             worker.setup.join(timeout=5)  # one message at a time on the pipe
             with contextlib.suppress(OSError):
@@ -296,16 +318,19 @@ def _set_up(
     child: Connection,
     launched: threading.Event,
     conn: Connection,
-    setup: tuple[Any, ...],
+    setup: Callable[[], tuple[Any, ...] | None],
 ) -> None:
-    """A worker's setup thread: start it if not started yet (a fork), then send its setup. A
-    start that fails leaves the process unstarted: the pool sees it dead and replaces it."""
+    """A worker's setup thread: start it if not started yet (a fork), then send its setup
+    once known. A start that fails leaves the process unstarted: the pool sees it dead and
+    replaces it."""
     if not launched.is_set():
         try:
             _launch(process, child, launched)
         except Exception:  # noqa: BLE001 - the pool counts failed starts and says what to do
             return
-    _send_quietly(conn, setup)
+    message = setup()
+    if message is not None:
+        _send_quietly(conn, message)
 
 
 def _send_quietly(conn: Connection, message: Any) -> None:
@@ -314,17 +339,29 @@ def _send_quietly(conn: Connection, message: Any) -> None:
         conn.send(message)
 
 
-def _serve(conn: Connection, parent_pid: int | None) -> None:
+def _serve(
+    conn: Connection,
+    parent_pid: int | None,
+    preload: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
+) -> None:
     """A worker's main: die with the parent (None: the fork server this worker was forked
-    from), receive its setup (a function and its arguments) and run it, then answer tasks
-    until told to stop."""
+    from), run the preload, receive its setup (a function and its arguments) and run it, then
+    answer tasks until told to stop."""
     if parent_pid is None:
         _release_fork_server()
     _die_with_parent(os.getppid() if parent_pid is None else parent_pid)
+    if preload is not None:
+        # only a head start: the setup does the same work again where this failed, and fails
+        # (the pool reports it) where it has to
+        with contextlib.suppress(Exception):
+            preload[0](*preload[1])
     try:
-        init, args = conn.recv()
+        setup = conn.recv()
     except EOFError:
         return
+    if setup is None:  # the pool closed before the setup was known
+        return
+    init, args = setup
     handle = init(*args)
     outbox = _Outbox(conn)
     outbox.put(("ready",))
