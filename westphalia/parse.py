@@ -658,7 +658,7 @@ class Parser:
         """A chunk as (start, end, level) in the document: each skipped sentence on its own,
         each run of parsed sentences of one level as one region."""
         sentences = select_sentences(
-            self.nlp.make_doc(text), self._phrase_matchers(), self._rough_sentences()
+            self.nlp.make_doc(text), self._phrase_matchers(), self._rough_sentences(), text=text
         )
         regions: list[tuple[int, int, Level]] = []
         for start, end, level in sentences:
@@ -783,6 +783,11 @@ class _Stitcher:
         else:
             spans = rule_entities(doc, dates)
         label_at = {i: label for label, start, end in spans for i in range(start, end)}
+        name, pos_name = _Names.of(doc.vocab), _POS_NAMES
+        # every token's attributes from the Doc's arrays, not a spaCy Token per word (the head
+        # is an offset: signed, where the other columns are unsigned hashes)
+        rows = doc.to_array(_TOKEN_COLUMNS).tolist()
+        heads = doc.to_array("HEAD").astype("int64").tolist()
         for sent in doc.sents:
             index = len(self.sentences)
             start = offset + sent.start_char
@@ -790,22 +795,24 @@ class _Stitcher:
             self.sentences.append(
                 Sentence(self.article_id, index, Span(start, start + len(clean)), clean)
             )
-            self.tokens.extend(
-                Token(
-                    first + t.i,
-                    offset + t.idx,
-                    offset + t.idx + len(t),
-                    text[offset + t.idx : offset + t.idx + len(t)],
-                    t.lemma_,
-                    sys.intern(t.pos_),
-                    sys.intern(t.tag_),
-                    sys.intern(t.dep_),
-                    first + t.head.i,
-                    index,
-                    sys.intern(label_at.get(t.i, "")),
+            for i in range(sent.start, sent.end):
+                idx, length, lemma, pos, tag, dep = rows[i]
+                at = offset + idx
+                self.tokens.append(
+                    Token(
+                        first + i,
+                        at,
+                        at + length,
+                        text[at : at + length],
+                        name(lemma),
+                        pos_name[pos],
+                        name(tag),
+                        name(dep),
+                        first + i + heads[i],
+                        index,
+                        label_at.get(i, ""),
+                    )
                 )
-                for t in sent
-            )
         self.entities.extend(
             Entity(label, first + start, first + end) for label, start, end in spans
         )
@@ -890,19 +897,20 @@ class RoughSentences:
 
 
 def select_sentences(
-    doc: Any, matchers: tuple[Any, Any], sentencizer: RoughSentences
+    doc: Any, matchers: tuple[Any, Any], sentencizer: RoughSentences, *, text: str | None = None
 ) -> list[tuple[int, int, Level]]:
     """The sentences of a tokenized text (split by rule, every paragraph break a sentence end)
     as (start, end, level) character offsets. FULL when it can carry an event: two phrases of
     `matchers` in it, or one and a word coreference may turn into a second actor (he/she/it/
     they/we, "both"/"two" before a plural). PARSE when it can hold an actor or a quote: one
     phrase, a quotation mark in it or in the sentence before (the attribution after a quote),
-    a pair, or he/she right after a sentence with a phrase. SKIP otherwise."""
+    a pair, or he/she right after a sentence with a phrase. SKIP otherwise. `text`: the text
+    the Doc was made of (else Doc.text builds it again, a Token per word)."""
     columns = doc.to_array(RoughSentences.COLUMNS).tolist()
     exact, lower = matchers
     named = _first_tokens({(start, end) for _, start, end in (*exact(doc), *lower(doc))})
     words = _selection_words(doc.vocab.strings)
-    text = doc.text
+    text = doc.text if text is None else text
     found: list[tuple[int, int, Level]] = []
     quoted_before = named_before = False
     for first, end in sentencizer(columns):
@@ -1091,6 +1099,54 @@ _DATE_SHAPES = frozenset(["dddd", *_NUMERIC["SHAPE"]["IN"]])
 _DATE_BEFORE, _DATE_AFTER = 3, 6
 
 
+# What _Stitcher reads of a parsed Doc, in this order (LENGTH: of the token's text)
+_TOKEN_COLUMNS = ("IDX", "LENGTH", "LEMMA", "POS", "TAG", "DEP")
+
+
+def _pos_names() -> dict[int, str]:
+    from spacy.parts_of_speech import NAMES
+
+    return {key: sys.intern(value) for key, value in NAMES.items()}
+
+
+class _POSNames(dict):
+    """Universal POS ids -> names, as Token.pos_ gives them (loaded on first use)."""
+
+    def __missing__(self, key: int) -> str:
+        self.update(_pos_names())
+        return super().__getitem__(key) if key in self else ""
+
+
+_POS_NAMES = _POSNames()
+
+
+class _Names:
+    """A vocabulary's strings by hash, remembered (interned: the coder compares tags and
+    dependency labels by the thousand), as a Token's `tag_`, `dep_`, `lemma_` and `lower_`
+    give them; one per vocabulary, forgotten past _ROWS_REMEMBERED * 5 entries."""
+
+    _by_vocab: dict[int, _Names] = {}
+
+    def __init__(self, strings: Any) -> None:
+        self.strings = strings
+        self.names: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, vocab: Any) -> Callable[[int], str]:
+        names = cls._by_vocab.get(id(vocab))
+        if names is None or names.strings is not vocab.strings:
+            names = cls._by_vocab[id(vocab)] = cls(vocab.strings)
+        return names
+
+    def __call__(self, key: int) -> str:
+        found = self.names.get(key)
+        if found is None:
+            if len(self.names) >= _ROWS_REMEMBERED * 5:
+                self.names.clear()
+            found = self.names[key] = sys.intern(self.strings[key]) if key else ""
+        return found
+
+
 def rule_entities(doc: Any, dates: DateMatcher) -> list[tuple[str, int, int]]:
     """(label, start, end) entities of a parsed Doc without the recognizer: DATE where the
     date matcher matches, NAME on each run of proper nouns outside the dates. Which names are
@@ -1271,8 +1327,13 @@ class _IndexedAttributes:
         return [_EVERY_TOKEN]  # only REGEX or NOT_IN: tried at every token
 
     def __call__(self, doc: Any) -> Any:
-        # each token's four attributes, read once (a spaCy Token is built on every access)
-        rows = [(t.lower_, t.tag_, t.dep_, t.is_space) for t in doc]
+        # each token's four attributes, read once from the Doc's arrays (a spaCy Token is
+        # built on every access, and each attribute string looked up again)
+        name = _Names.of(doc.vocab)
+        rows = [
+            (name(lower), name(tag), name(dep), bool(space))
+            for lower, tag, dep, space in doc.to_array(["LOWER", "TAG", "DEP", "IS_SPACE"]).tolist()
+        ]
         count = len(rows)
         matches: list[tuple[int, int, int]] = []
         for i, row in enumerate(rows):
@@ -1337,12 +1398,14 @@ _ATTRIBUTE_AT = {"LOWER": 0, "TAG": 1, "DEP": 2, "IS_SPACE": 3}  # in a row of _
 
 
 def _paragraph_breaks(doc):  # noqa: ANN001, ANN202 - spaCy Doc
-    """A paragraph break always ends a sentence (the parser alone sometimes runs over it)."""
-    previous = None
-    for token in doc:  # each Token built once
-        if previous is not None and (
-            "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
-        ):
-            token.is_sent_start = True
-        previous = token
+    """A paragraph break always ends a sentence (the parser alone sometimes runs over it): a
+    token after a whitespace token holding a newline starts one. (A token's own trailing
+    whitespace is one space at most: a newline is always a token of its own.) Read from the
+    Doc's arrays: a spaCy Token is built only where a sentence start is set."""
+    name = _Names.of(doc.vocab)
+    rows = doc.to_array(["IS_SPACE", "ORTH"]).tolist()
+    for i in range(1, len(rows)):
+        space, orth = rows[i - 1]
+        if space and "\n" in name(orth):
+            doc[i].is_sent_start = True
     return doc
