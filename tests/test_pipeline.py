@@ -161,3 +161,46 @@ def test_a_big_input_starts_the_parse_workers_before_the_first_batch(
     )
     run([path], settings=settings, store=store)
     assert bool(calls) is started  # input as big as the parser's own bar for its workers
+
+
+def test_one_item_batches_are_each_coded_and_written(tmp_path: Path, settings, store) -> None:
+    """Batches overlap (one is parsed while the one before is coded and written): with one
+    item per batch every article is still coded and stored once, and counted once."""
+    texts = [
+        STORY,
+        STORY.replace("Kenya", "Tanzania"),
+        "Portugal hosted Spain in Lisbon on Monday.",
+    ]
+    for n, text in enumerate(texts):
+        (tmp_path / f"{n}.txt").write_text(text)
+    (tmp_path / "copy.txt").write_text(STORY + "\n")
+    one = replace(settings, store=replace(settings.store, batch_size=1))
+    summary = run([tmp_path], settings=one, store=store)
+    assert (summary.new, summary.duplicates, summary.known) == (3, 1, 0)
+    coded = store.query("SELECT count(DISTINCT article_id) AS n FROM mentions")[0]["n"]
+    assert coded == 3
+    again = run([tmp_path], settings=one, store=store)
+    assert (again.new, again.duplicates, again.known) == (0, 0, 4)
+
+
+def test_a_batch_the_parser_cannot_take_is_parsed_when_coded(
+    tmp_path: Path, settings, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parser whose workers do not start when a batch is sent gets the batch again when it
+    is coded (and there, a failure is the articles' rejection, not the run's end)."""
+    from westphalia.parse import Parser
+
+    real = Parser.submit
+    calls: list[int] = []
+
+    def fails_once(self, items):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("parse workers exit as they start")
+        return real(self, items)
+
+    monkeypatch.setattr(Parser, "submit", fails_once)
+    (tmp_path / "a.txt").write_text(STORY)
+    summary = run([tmp_path], settings=settings, store=store)
+    assert summary.exit_code is ExitCode.OK and summary.new == 1 and len(calls) == 2
+    assert store.query("SELECT count(*) AS n FROM mentions")[0]["n"] > 0

@@ -411,10 +411,14 @@ class Annotator:
         self.parser: Parser = parser
         self.sentences = self.skipped = 0  # of the parses taken so far
 
-    def submit(self, fresh: list[tuple[Article, str]]) -> Submission:
+    def submit(self, fresh: list[tuple[Article, str]]) -> Submission | None:
         """Send the new articles' texts to the parser (its workers start on them at once);
-        `annotate` with the submission codes them."""
-        return self.parser.submit((a.id, a.text) for a, _ in fresh)
+        `annotate` with the submission codes them. None if the parser cannot take them now (its
+        workers do not start): `annotate` then tries again, and reports what fails."""
+        try:
+            return self.parser.submit((a.id, a.text) for a, _ in fresh)
+        except Exception:  # noqa: BLE001 - annotate meets it again, under its own handling
+            return None
 
     def poll(self) -> None:
         """Keep the parse workers fed while this process does other work."""
@@ -437,9 +441,9 @@ class Annotator:
         story_of = {a.id: story for a, story in fresh}
         by_id = {a.id: a for a in articles}
         done: set[str] = set()
-        if submission is None:
-            submission = self.submit(fresh)
         try:
+            if submission is None:
+                submission = self.parser.submit((a.id, a.text) for a in articles)
             for result in self.parser.results(submission):
                 done.add(result.article_id)
                 article = by_id[result.article_id]
