@@ -783,7 +783,7 @@ class _Stitcher:
         else:
             spans = rule_entities(doc, dates)
         label_at = {i: label for label, start, end in spans for i in range(start, end)}
-        name, pos_name = _Names.of(doc.vocab), _POS_NAMES
+        name, pos_name = _names(doc.vocab.strings), _pos_names()
         # every token's attributes from the Doc's arrays, not a spaCy Token per word (the head
         # is an offset: signed, where the other columns are unsigned hashes)
         rows = doc.to_array(_TOKEN_COLUMNS).tolist()
@@ -1103,40 +1103,28 @@ _DATE_BEFORE, _DATE_AFTER = 3, 6
 _TOKEN_COLUMNS = ("IDX", "LENGTH", "LEMMA", "POS", "TAG", "DEP")
 
 
+@cache
 def _pos_names() -> dict[int, str]:
+    """Universal POS ids -> names, as Token.pos_ gives them."""
     from spacy.parts_of_speech import NAMES
 
     return {key: sys.intern(value) for key, value in NAMES.items()}
 
 
-class _POSNames(dict):
-    """Universal POS ids -> names, as Token.pos_ gives them (loaded on first use)."""
-
-    def __missing__(self, key: int) -> str:
-        self.update(_pos_names())
-        return super().__getitem__(key) if key in self else ""
-
-
-_POS_NAMES = _POSNames()
+@cache
+def _names(strings: Any) -> _Names:
+    """The remembered strings of a vocabulary's string store (one per store)."""
+    return _Names(strings)
 
 
 class _Names:
-    """A vocabulary's strings by hash, remembered (interned: the coder compares tags and
+    """A string store's strings by hash, remembered (interned: the coder compares tags and
     dependency labels by the thousand), as a Token's `tag_`, `dep_`, `lemma_` and `lower_`
-    give them; one per vocabulary, forgotten past _ROWS_REMEMBERED * 5 entries."""
-
-    _by_vocab: dict[int, _Names] = {}
+    give them; forgotten past _ROWS_REMEMBERED * 5 entries."""
 
     def __init__(self, strings: Any) -> None:
         self.strings = strings
         self.names: dict[int, str] = {}
-
-    @classmethod
-    def of(cls, vocab: Any) -> Callable[[int], str]:
-        names = cls._by_vocab.get(id(vocab))
-        if names is None or names.strings is not vocab.strings:
-            names = cls._by_vocab[id(vocab)] = cls(vocab.strings)
-        return names
 
     def __call__(self, key: int) -> str:
         found = self.names.get(key)
@@ -1329,7 +1317,7 @@ class _IndexedAttributes:
     def __call__(self, doc: Any) -> Any:
         # each token's four attributes, read once from the Doc's arrays (a spaCy Token is
         # built on every access, and each attribute string looked up again)
-        name = _Names.of(doc.vocab)
+        name = _names(doc.vocab.strings)
         rows = [
             (name(lower), name(tag), name(dep), bool(space))
             for lower, tag, dep, space in doc.to_array(["LOWER", "TAG", "DEP", "IS_SPACE"]).tolist()
@@ -1402,7 +1390,7 @@ def _paragraph_breaks(doc):  # noqa: ANN001, ANN202 - spaCy Doc
     token after a whitespace token holding a newline starts one. (A token's own trailing
     whitespace is one space at most: a newline is always a token of its own.) Read from the
     Doc's arrays: a spaCy Token is built only where a sentence start is set."""
-    name = _Names.of(doc.vocab)
+    name = _names(doc.vocab.strings)
     rows = doc.to_array(["IS_SPACE", "ORTH"]).tolist()
     for i in range(1, len(rows)):
         space, orth = rows[i - 1]
