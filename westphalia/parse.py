@@ -1293,6 +1293,7 @@ class _IndexedAttributes:
     lower-case form, tag, dependency and whether it is a space, then checked in full
     (tests/test_parse.py compares the two on a corpus)."""
 
+    # what a token's candidates are looked up by, and a row of __call__ holds, in this order
     _ANCHORS = ("LOWER", "TAG", "DEP", "IS_SPACE")
 
     def __init__(self, ruler: Any) -> None:
@@ -1320,7 +1321,7 @@ class _IndexedAttributes:
         name = _names(doc.vocab.strings)
         rows = [
             (name(lower), name(tag), name(dep), bool(space))
-            for lower, tag, dep, space in doc.to_array(["LOWER", "TAG", "DEP", "IS_SPACE"]).tolist()
+            for lower, tag, dep, space in doc.to_array(self._ANCHORS).tolist()
         ]
         count = len(rows)
         matches: list[tuple[int, int, int]] = []
@@ -1382,7 +1383,7 @@ def _satisfies(row: tuple[str, str, str, bool], spec: dict[str, Any]) -> bool:
     return True
 
 
-_ATTRIBUTE_AT = {"LOWER": 0, "TAG": 1, "DEP": 2, "IS_SPACE": 3}  # in a row of __call__
+_ATTRIBUTE_AT = {attr: at for at, attr in enumerate(_IndexedAttributes._ANCHORS)}
 
 
 def _paragraph_breaks(doc):  # noqa: ANN001, ANN202 - spaCy Doc
