@@ -694,6 +694,52 @@ def test_the_lemmas_are_spacys_on_the_sample_corpus() -> None:
     assert mine == theirs
 
 
+def test_the_parses_are_stock_spacys_on_the_sample_corpus() -> None:
+    """The parser and the entity recognizer stepped from Python, with numpy's BLAS instead of
+    blis, give stock spaCy's tags, arcs, sentences and entities on every word of the bundled
+    articles."""
+    import spacy
+
+    from westphalia import sample_corpus
+    from westphalia.parse import _Stepwise, load_model
+
+    ours = load_model(ParseSettings().model)
+    assert isinstance(ours.get_pipe("parser"), _Stepwise)
+    assert isinstance(ours.get_pipe("ner"), _Stepwise)
+    for _, component in ours.pipeline:
+        if hasattr(component, "model"):
+            assert all(not node.ops.use_blis for node in component.model.walk())
+    reference = spacy.load(ParseSettings().model)
+    reference.add_pipe("westphalia_paragraphs", before="parser")
+    with sample_corpus() as corpus:
+        texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))]
+    texts += ["", "   ", "Talks."]  # no word, only spaces, one word
+    attrs = ["TAG", "POS", "MORPH", "HEAD", "DEP", "SENT_START", "ENT_IOB", "ENT_TYPE", "LEMMA"]
+    mine = [doc.to_array(attrs).tolist() for doc in ours.pipe(texts, batch_size=7)]
+    theirs = [doc.to_array(attrs).tolist() for doc in reference.pipe(texts, batch_size=7)]
+    assert sum(map(len, mine)) > 2000
+    assert mine == theirs
+    doc = ours("Ministers from Gondor met the Arnor delegation in Minas Tirith on Monday.")
+    assert doc.to_array(attrs).tolist() == reference(doc.text).to_array(attrs).tolist()
+
+
+def test_the_pipeline_runs_on_one_blas_thread() -> None:
+    """OpenBLAS does the model's products on one thread while a parse runs (the workers are the
+    parallelism), and its own setting comes back afterwards."""
+    from threadpoolctl import threadpool_info
+
+    from westphalia.parse import _one_blas_thread
+
+    def threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    before = threads()
+    assert before
+    with _one_blas_thread():
+        assert threads() == {1}
+    assert threads() == before
+
+
 @pytest.mark.parametrize("model", ["no_such_model", "no_such.model", ""])
 def test_a_model_that_is_not_installed_is_an_e010_at_once(model: str) -> None:
     with pytest.raises(ConfigError, match="E010|not installed") as raised:
