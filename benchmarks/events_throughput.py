@@ -208,9 +208,9 @@ def _spacy_worker(batch_size: int, tuned: bool):  # noqa: ANN202 - the worker's 
         yield ("begin", [index for index, _, _ in task])
         with _one_blas_thread() if tuned else contextlib.nullcontext():
             docs = list(nlp.pipe((text for _, _, text in task), batch_size=batch_size))
+        assert len(docs) == len(task)
         for index, _, _ in task:
             yield ("done", index, None)
-        assert len(docs) == len(task)
 
     return handle
 

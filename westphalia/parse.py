@@ -1232,8 +1232,8 @@ def _load(model: str, *, ner: bool):  # noqa: ANN202 - spaCy Language
     # Matrix products by numpy's BLAS (OpenBLAS, which picks its kernels for the CPU it runs
     # on), not blis: blis 1.3 has no kernels for some CPUs and falls back to its reference
     # code (it does on this project's AMD EPYC Zen 4 machines: a third of OpenBLAS's speed,
-    # 7.5 s of tok2vec on 1,000 wire stories against 3.4 s). thinc's own switch; the same
-    # products, so the same parses (tests/test_parse.py compares them with stock spaCy's).
+    # 7.5 s of tok2vec on 1,000 wire stories against 3.4 s). thinc's own switch; the parses
+    # are stock spaCy's (tests/test_parse.py compares them).
     ops = NumpyOps(use_blis=False)
     for _, component in nlp.pipeline:
         if hasattr(component, "model") and hasattr(component.model, "walk"):
@@ -1321,7 +1321,7 @@ class _Stepwise:
         states = [state for state in batch if not state.is_final()]
         upper = step.vec2scores if step.attrs["has_upper"] else None
         if upper is not None and upper.name == "linear":
-            # step.predict's arithmetic without its layers' calls (a third of the step's cost):
+            # step.predict's arithmetic without its layers' calls (a quarter of the step's cost):
             # the hidden layer, then the output layer's X @ W.T + b, unseen classes lowest.
             weights, bias = upper.get_param("W").T, upper.get_param("b")
             unseen = step._class_mask == 0
@@ -1332,8 +1332,9 @@ class _Stepwise:
                 if hide:
                     scores[:, unseen] = numpy.nanmin(scores)
                 states = component.transition_states(states, scores)
-        while states:
-            states = component.transition_states(states, step.predict(states))
+        else:
+            while states:
+                states = component.transition_states(states, step.predict(states))
         step.clear_memory()
         return batch
 
