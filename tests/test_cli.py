@@ -322,3 +322,13 @@ def test_the_console_scripts_spawned_workers_do_not_import_the_cli(tmp_path: Pat
     run = [sys.executable, str(script)]
     assert subprocess.run([*run, "declare"], timeout=120).returncode == 0
     assert subprocess.run([*run, "as-is"], timeout=120).returncode == 1  # Python's default
+
+
+def test_the_cli_imports_networkx_only_for_a_network() -> None:
+    """networkx (about 0.2 s of start-up) is imported by the commands that draw a network, not by
+    every command."""
+    check = (
+        "import sys, westphalia.cli, westphalia.export, westphalia.report; "
+        "sys.exit('networkx' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", check], timeout=120).returncode == 0

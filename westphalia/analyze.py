@@ -11,9 +11,8 @@ import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pycountry
 
 from . import queries
@@ -21,6 +20,9 @@ from .actors.gazetteer import country_of
 from .errors import QueryError
 from .queries import EventFilter, domain_sql, domains
 from .store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 KEY_EVENTS = 10  # events listed in a report; enough for a page, the JSON has them all ranked
 STATEMENT_CODES = ("010",)  # neutral statements rank last among key events
@@ -305,6 +307,8 @@ class Network:
 
     def graph(self) -> nx.Graph:
         """The network as a networkx Graph with scalar attributes (GraphML-safe)."""
+        import networkx as nx  # on first use: every CLI command imports this module
+
         g = nx.Graph(start=str(self.start or ""), end=str(self.end or ""))
         for n in self.nodes:
             g.add_node(n["id"], **{k: v for k, v in n.items() if k != "id"})
@@ -325,6 +329,8 @@ def network(
 ) -> Network:
     """The alignment network over the window: one node per state or organisation (sector codes
     fold into their state), one edge per pair with events, signed by their net Goldstein."""
+    import networkx as nx
+
     window = EventFilter(start=start, end=end)
     window.check()
     where, params = window.where()
@@ -385,6 +391,8 @@ def _node(store: Store, g: nx.Graph, n: str, bloc: int) -> dict[str, Any]:
 def _triads(g: nx.Graph) -> list[dict[str, Any]]:
     """Every triangle of signed (non-zero) edges with its structural balance: a triad is
     balanced when the product of its three edge signs is positive (Heider; Cartwright-Harary)."""
+    import networkx as nx
+
     signed = nx.Graph((u, v, d) for u, v, d in g.edges(data=True) if d["sign"] != 0)
     out = []
     for clique in nx.enumerate_all_cliques(signed):
@@ -409,6 +417,8 @@ def _triads(g: nx.Graph) -> list[dict[str, Any]]:
 def _blocs(g: nx.Graph) -> list[list[str]]:
     """Communities of the cooperative (positive) edges, by Louvain modularity; a node with no
     cooperative edge is a bloc of its own."""
+    import networkx as nx
+
     positive = nx.Graph()
     positive.add_nodes_from(g.nodes)
     positive.add_edges_from(

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -187,6 +186,8 @@ def _jsonl(store: Store, out: Path, **window: Any) -> int:
 def _graphml(
     store: Store, out: Path, *, start: date | None, end: date | None, actor: str | None
 ) -> int:
+    import networkx as nx  # on first use (see analyze.Network.graph)
+
     network = analyze.network(store, start=start, end=end)
     nx.write_graphml(network.graph(), out)
     return len(network.edges)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import networkx as nx
-
 from .analyze import DyadReport, Network
 from .queries import to_jsonable
 
@@ -149,6 +147,8 @@ def render_network(network: Network, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps(to_jsonable(network.as_dict()), ensure_ascii=False, indent=2)
     if fmt == "graphml":
+        import networkx as nx  # on first use (see analyze.Network.graph)
+
         return "\n".join(nx.generate_graphml(network.graph())) + "\n"
     s = network.summary
     lines = [
