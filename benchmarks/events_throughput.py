@@ -7,10 +7,15 @@ In this one command, on the first `--limit` records of the corpus, each case in 
 a fresh child process of its own (its own fork server and parse workers, as a `westphalia
 ingest` has; the clock starts once the libraries are imported):
   baseline        stock spaCy (`spacy.load` of the same model, every component) over every
-                  stored article text, in as many worker processes as the pipeline's parser,
-                  forked from the case's process once it has loaded the model (as spaCy's own
-                  `n_process` does on Linux), same batch size, the workers returning nothing:
-                  the least any coder that parses everything pays;
+                  stored article text, in as many worker processes as the pipeline runs
+                  processes (`Parser.processes`: one per usable core, its parse workers and
+                  the process that codes), forked from the case's process once it has loaded
+                  the model (as spaCy's own `n_process` does on Linux), same batch size, the
+                  workers returning nothing: the least any coder that parses everything on
+                  those cores pays;
+  one process     the same in the case's own process (`nlp.pipe`, no workers): one model
+                  load and no pipes, the least CPU that parsing everything costs, at about
+                  twice the baseline's time on 2 cores;
   spaCy tuned     the same, with the pipeline westphalia loads (`westphalia.parse.load_model`:
                   numpy's BLAS instead of blis, the parser and the recognizer stepped from
                   Python, the attribute ruler and lemmatizer indexed; the same annotations),
@@ -30,8 +35,9 @@ ingest` has; the clock starts once the libraries are imported):
 
 Each case reports its wall time and its CPU time (its process and every process under it:
 the parse workers, and the fork server they are forked from), and both as ratios to the
-baseline's (a cost ratio: 0.5 is half the cost of parsing everything). The CPU ratio is the
-steadier figure on a shared machine.
+baseline's (a cost ratio: 0.5 is half the cost of parsing everything), and its CPU time as a
+ratio to the one-process baseline's too. The CPU ratio is the steadier figure on a shared
+machine.
 `--repeat N` runs the cases N times and reports each round.
 """
 
@@ -76,6 +82,9 @@ def main() -> None:
             tuned_seconds, tuned_cpu = _in_child(
                 _baseline, ours["texts"], ours["model"], ours["batch"], True
             )
+            one_seconds, one_cpu = _in_child(
+                _one_process, ours["texts"], ours["model"], ours["batch"]
+            )
             words = sum(len(t.split()) for t in ours["texts"])
             print(
                 f"round {n + 1}: {ours['new']:,} articles ({words:,} words), "
@@ -84,6 +93,7 @@ def main() -> None:
             )
             cases = [
                 ("baseline", base_seconds, base_cpu),
+                ("one process", one_seconds, one_cpu),
                 ("spaCy tuned", tuned_seconds, tuned_cpu),
             ]
             cases += [(name, run["seconds"], run["cpu"]) for name, run in runs.items()]
@@ -91,7 +101,7 @@ def main() -> None:
                 print(
                     f"  {name:<15} {seconds:6.1f} s  {ours['new'] / seconds:6.1f} articles/s"
                     f"  wall ratio {seconds / base_seconds:.3f}  CPU {cpu:6.1f} s"
-                    f"  CPU ratio {cpu / base_cpu:.3f}"
+                    f"  CPU ratio {cpu / base_cpu:.3f} (to one process {cpu / one_cpu:.3f})"
                 )
 
 
@@ -177,8 +187,8 @@ def _command(subset: Path, store_path: Path) -> dict[str, float]:
 
 
 def _baseline(texts: list[str], model: str, batch_size: int, tuned: bool) -> tuple[float, float]:
-    """spaCy's `nlp.pipe` over every text in as many worker processes as the pipeline's parser
-    uses (westphalia.workers, forked once this process has loaded the model, two tasks per
+    """spaCy's `nlp.pipe` over every text in as many worker processes as the pipeline runs
+    processes (westphalia.workers, forked once this process has loaded the model, two tasks per
     worker, cut by characters as the pipeline cuts its own), start-up included; the workers
     return nothing, so no conversion is counted. `tuned`: westphalia's pipeline (load_model)
     instead of stock spaCy's. Returns the wall and CPU seconds."""
@@ -195,6 +205,16 @@ def _baseline(texts: list[str], model: str, batch_size: int, tuned: bool) -> tup
     finally:
         pool.close()
     assert done == len(items), f"the baseline parsed {done} of {len(items)} texts"
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def _one_process(texts: list[str], model: str, batch_size: int) -> tuple[float, float]:
+    """Stock spaCy's `nlp.pipe` over every text in this process, the model's load included.
+    Returns the wall and CPU seconds."""
+    start, cpu = time.perf_counter(), _cpu()
+    nlp = spacy.load(model)
+    parsed = sum(1 for _ in nlp.pipe(texts, batch_size=batch_size))
+    assert parsed == len(texts), f"the one-process baseline parsed {parsed} of {len(texts)} texts"
     return time.perf_counter() - start, _cpu() - cpu
 
 

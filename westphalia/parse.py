@@ -20,9 +20,10 @@ The model runs with numpy's BLAS, one thread per process, instead of blis, and t
 the entity recognizer step from Python (`_Stepwise`), as spaCy's training loop runs them: the
 same annotations as stock spaCy's at less than half its CPU (see `_load`).
 
-Parse workers (parse.processes) are spawned, each loading the model and building the matchers;
-with parse.fork_server they are forked from multiprocessing's fork server, started once per
-process with those already loaded (westphalia.parse_server).
+Parse workers (parse.processes - 1 of them, beside the process that codes) are spawned, each
+loading the model and building the matchers; with parse.fork_server they are forked from
+multiprocessing's fork server, started once per process with those already loaded
+(westphalia.parse_server).
 
 Guards keep the cost of one document linear and bounded (issue 11):
 - degenerate tokens are blanked first (`neutralise`): runs of more than SYMBOL_RUN symbols and
@@ -266,6 +267,9 @@ def _cut(text: str, start: int, limit: int) -> int:
 MIN_PARALLEL_TEXTS = 64
 MIN_PARALLEL_CHARS = 200_000
 _MATCHER_CHUNK = 500  # phrases tokenized at a time when building the phrase matchers
+# At most this many parse workers with parse.processes = 0: each holds its own model and
+# matchers (WORKER_MB), and one coding process takes the results of them all.
+MAX_WORKERS = 4
 # Resident memory of one parse worker: the model, the phrase matchers and a batch being parsed
 # (about 250 MB each in benchmarks/memory_streaming.py).
 WORKER_MB = 250
@@ -294,8 +298,9 @@ def _available_bytes() -> int | None:
 class Parser:
     """A loaded spaCy pipeline with phrase matchers; reuse it across batches, then `close()`.
 
-    With `settings.processes` > 1 (0: see `processes`), large batches are split
-    across worker processes that each load the model once; results come back in order.
+    With `settings.processes` > 1 (0: see `processes`), large batches are split across
+    `processes` - 1 worker processes that each load the model once, while this process codes
+    what they have parsed; results come back in order.
     """
 
     def __init__(self, settings: ParseSettings, phrases: Sequence[Phrase] | None = ()) -> None:
@@ -360,15 +365,22 @@ class Parser:
 
     @property
     def processes(self) -> int:
-        """parse.processes, or with 0 what the machine affords: one per usable core, at most 4,
-        and no more than half the available memory holds (WORKER_MB each)."""
+        """The processes a run parses and codes with, parse.processes: this one, which codes,
+        and `workers` parse workers beside it. With 0 what the machine affords: one per usable
+        core, at most MAX_WORKERS workers, and no more workers than half the available memory
+        holds (WORKER_MB each)."""
         if self.settings.processes:
             return self.settings.processes
-        wanted = min(_usable_cores(), 4)
+        wanted = min(_usable_cores() - 1, MAX_WORKERS)
         available = _available_bytes()
         if available is not None:
             wanted = min(wanted, available // 2 // (WORKER_MB * 2**20))
-        return max(1, wanted)
+        return 1 + max(0, wanted)
+
+    @property
+    def workers(self) -> int:
+        """Parse worker processes for large batches (0: everything is parsed in this process)."""
+        return self.processes - 1
 
     def parse(self, items: Iterable[tuple[str, str]]) -> Iterator[Parse]:
         """Parse (article id, normalized text) pairs, in order. A document given up on raises
@@ -390,7 +402,7 @@ class Parser:
         small one is parsed in this process when its results are read."""
         pairs = list(items)
         big = sum(len(text) for _, text in pairs) >= MIN_PARALLEL_CHARS
-        pooled = self.processes > 1 and (len(pairs) >= MIN_PARALLEL_TEXTS or big)
+        pooled = self.workers > 0 and (len(pairs) >= MIN_PARALLEL_TEXTS or big)
         submission = Submission(pairs, pooled)
         if pooled:
             self._queue(submission, range(len(pairs)))
@@ -452,7 +464,7 @@ class Parser:
             self._outstanding[index] = (index, article_id, text)
             indexed.append((index, article_id, text))
         if indexed:
-            self._workers().submit(balanced_tasks(indexed, self.processes * 2))
+            self._workers().submit(balanced_tasks(indexed, self.workers * 2))
 
     def _poll(self, timeout: float | None) -> None:
         """One round of the pool (see `workers.Pool.poll`); its outcomes kept until taken. On
@@ -500,7 +512,7 @@ class Parser:
         workers start even before the phrases are given: each imports spaCy and loads the
         model meanwhile (about 1.3 s), then builds the matchers once they come; a fork server
         needs the phrases to start, so its workers wait for them."""
-        if self.processes <= 1:
+        if not self.workers:
             return
         if self._phrases is None and self.settings.fork_server:
             self._start_wanted = True
@@ -524,7 +536,7 @@ class Parser:
         if self._pool is None:
             phrases = self._phrases
             self._pool = Pool(
-                self.processes,
+                self.workers,
                 _parse_worker,
                 None if phrases is None else (self.settings, phrases),
                 budget=self.settings.time_budget,
