@@ -622,6 +622,25 @@ def test_the_rough_sentences_are_spacys_sentencizer_with_paragraph_breaks(text: 
     assert ours == [(s.start, s.end) for s in reference.sents]
 
 
+def test_the_rough_sentences_are_spacys_sentencizer_on_the_sample_corpus() -> None:
+    from spacy.pipeline import Sentencizer
+
+    from westphalia import sample_corpus
+    from westphalia.parse import RoughSentences, _load, _paragraph_breaks
+
+    nlp = _load(ParseSettings().model, ner=False)
+    with sample_corpus() as corpus:
+        texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))]
+    rough = RoughSentences(nlp.vocab)
+    count = 0
+    for text in texts:
+        reference = _paragraph_breaks(Sentencizer()(nlp.make_doc(text)))
+        ours = rough(nlp.make_doc(text).to_array(RoughSentences.COLUMNS).tolist())
+        assert ours == [(s.start, s.end) for s in reference.sents]
+        count += len(ours)
+    assert count > 100
+
+
 @pytest.mark.parametrize("lower", [True, False])
 def test_phrase_keys_are_the_tokenizers_tokens(lower: bool) -> None:
     from fakes import GAZ
@@ -670,6 +689,83 @@ def test_the_indexed_attribute_ruler_sets_what_spacys_sets() -> None:
     attrs = lambda t: (t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i)  # noqa: E731
     for mine, theirs in zip(ours.pipe(texts), reference.pipe(texts), strict=True):
         assert [attrs(t) for t in mine] == [attrs(t) for t in theirs]
+
+
+def test_the_indexed_attribute_ruler_leaves_what_no_rule_sets() -> None:
+    """A tag no rule knows keeps its token's morphology unset (0, not the empty analysis, which
+    Doc.from_array would make of it), beside tokens the rules do set, one of them by a rule of
+    two tokens; spaCy's own ruler on the same tagged Doc gives the same."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from westphalia.parse import load_model
+
+    ours = load_model(ParseSettings().model).get_pipe("westphalia_attributes")
+    reference = spacy.load(ParseSettings().model).get_pipe("attribute_ruler")
+    vocab = ours.ruler.vocab
+    words = ["They", "gon", "na", "see", "Zorblat", "there", "is", "it", "."]
+    tags = ["PRP", "VBG", "TO", "VB", "NOT_A_TAG", "EX", "VBZ", "PRP", "."]
+    deps = ["nsubj", "ROOT", "aux", "xcomp", "dobj", "expl", "ROOT", "nsubj", "punct"]
+    heads = [1, 1, 3, 1, 3, 6, 6, 6, 6]
+
+    def tagged() -> Doc:
+        return Doc(vocab, words=words, tags=tags, deps=deps, heads=heads)
+
+    columns = ["TAG", "POS", "MORPH", "LEMMA", "DEP"]
+    mine = ours(tagged()).to_array(columns).tolist()
+    theirs = reference(tagged()).to_array(columns).tolist()
+    assert mine == theirs
+    assert mine[4][2] == 0  # the unknown tag's token: no morphology
+    assert mine[1][3] == vocab.strings["go"]  # "gon na": the rule of two tokens
+    assert sum(row[2] != 0 for row in mine) >= 5
+
+
+def test_the_indexed_attribute_ruler_keeps_the_rules_precedence() -> None:
+    """A later rule wins over an earlier one whatever their lengths: a rule of one token after
+    a rule of two that sets the same attribute of the same token, and before one that sets it
+    again; rules that set other attributes, and an index from the end, as spaCy's ruler."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from westphalia.parse import _IndexedAttributes
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "a"}, {"LOWER": "b"}]], {"LEMMA": "first", "POS": "NOUN"})
+    ruler.add([[{"LOWER": "a"}]], {"LEMMA": "second"})
+    ruler.add([[{"LOWER": "b"}, {"LOWER": "c"}]], {"LEMMA": "third"}, index=-1)
+    ruler.add([[{"LOWER": "c"}]], {"LEMMA": "fourth", "MORPH": "Number=Sing"})
+    ruler.add([[{"LOWER": "c"}, {"LOWER": "d"}]], {"LEMMA": "fifth"})
+    ruler.add([[{"TAG": "X"}, {"LOWER": {"REGEX": "^e"}}]], {"POS": "VERB"}, index=1)
+    assert _IndexedAttributes.supports(ruler)
+    ours = _IndexedAttributes(ruler)
+    words = ["A", "b", "c", "d", "x", "e", "a", "c", "b", "c"]
+    tags = ["", "", "", "", "X", "", "", "", "", ""]
+    columns = ["POS", "MORPH", "LEMMA", "TAG"]
+    mine = ours(Doc(nlp.vocab, words=words, tags=tags)).to_array(columns).tolist()
+    theirs = ruler(Doc(nlp.vocab, words=words, tags=tags)).to_array(columns).tolist()
+    assert mine == theirs
+    lemmas = [nlp.vocab.strings[row[2]] for row in mine]
+    assert lemmas == ["second", "", "fifth", "", "", "", "second", "fourth", "", "fourth"]
+
+
+@pytest.mark.parametrize("mix", [None, (0, 0, 0, 0)])
+def test_distinct_rows_are_numpys_even_when_keys_collide(monkeypatch, mix) -> None:
+    import numpy
+
+    import westphalia.parse as parse_module
+
+    if mix is not None:  # every row the same key: told apart by the fallback
+        monkeypatch.setattr(parse_module, "_ROW_MIX", mix)
+    rows = numpy.array(
+        [[2**63 + 5, 7, 0, 1], [3, 7, 0, 0], [2**63 + 5, 7, 0, 1], [3, 7, 0, 1], [3, 7, 0, 0]],
+        dtype="uint64",
+    )
+    distinct, inverse = parse_module._distinct_rows(rows)
+    assert (distinct[inverse] == rows).all()
+    assert len(distinct) == 3
+    expected, _ = numpy.unique(rows, axis=0, return_inverse=True)
+    assert sorted(map(tuple, distinct.tolist())) == sorted(map(tuple, expected.tolist()))
 
 
 def test_the_lemmas_are_spacys_on_the_sample_corpus() -> None:

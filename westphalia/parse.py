@@ -1259,7 +1259,9 @@ def _load(model: str, *, ner: bool):  # noqa: ANN202 - spaCy Language
             nlp.remove_pipe(name)
             nlp.rename_pipe(f"{name}_steps", name)
     nlp.add_pipe("westphalia_paragraphs", before="parser")
-    if "attribute_ruler" in nlp.pipe_names:
+    if "attribute_ruler" in nlp.pipe_names and _IndexedAttributes.supports(
+        nlp.get_pipe("attribute_ruler")
+    ):
         nlp.add_pipe("westphalia_attributes", after="attribute_ruler")
         nlp.remove_pipe("attribute_ruler")
     if "lemmatizer" in nlp.pipe_names:
@@ -1408,14 +1410,24 @@ class _IndexedAttributes:
     """spaCy's attribute ruler (tag -> POS and morphology, and its exceptions), applied the
     same way from an index instead of a Matcher: the same patterns, the same precedence (a
     later pattern wins), the same attributes set. The Matcher tried every pattern at every
-    token and took a fifth of the parse time; here a token's candidates are looked up by its
-    lower-case form, tag, dependency and whether it is a space, then checked in full
-    (tests/test_parse.py compares the two on a corpus)."""
+    token and took a fifth of the parse time.
 
-    # what a token's candidates are looked up by, and a row of __call__ holds, in this order
+    A token's one-token rules depend only on its lower-case form, tag, dependency and whether
+    it is a space (its row): what they set is worked out once per row (candidates looked up by
+    those four, then checked in full) and remembered, and a pipe batch's rows are told apart
+    by numpy, so Python sees each distinct row of a batch once, not each token. The rare rules
+    of several tokens ("gon na") are checked at the tokens whose row can start them. The
+    attributes are written back as columns (`Doc.from_array`); tests/test_parse.py compares
+    the result with spaCy's own on a corpus."""
+
+    # what a token's candidates are looked up by, and a row holds, in this order
     _ANCHORS = ("LOWER", "TAG", "DEP", "IS_SPACE")
+    # what a rule may set (the attribute ruler sets these with `set_token_attrs`)
+    _SETS = ("POS", "MORPH", "LEMMA", "TAG", "DEP")
 
     def __init__(self, ruler: Any) -> None:
+        from spacy.attrs import IDS
+
         self.ruler = ruler
         # (precedence, alternative): each pattern alternative anchored on one attribute
         self.index: dict[tuple[str, Any], list[tuple[int, list[dict[str, Any]]]]] = {}
@@ -1423,7 +1435,35 @@ class _IndexedAttributes:
             for alternative in rule["patterns"]:
                 for value in self._anchor_values(alternative[0]):
                     self.index.setdefault(value, []).append((rank, alternative))
-        self._first: dict[tuple[str, str, str, bool], list[tuple[int, Any]]] = {}
+        self._set_ids = [IDS[attr] for attr in self._SETS]
+        self._column = {attr_id: column for column, attr_id in enumerate(self._set_ids)}
+        self._forget()
+
+    def _forget(self) -> None:
+        import numpy
+
+        # a row (its four hashes) -> its number in the tables below
+        self._rows: dict[tuple[int, int, int, int], int] = {}
+        # by row number: the precedence of the rule that sets each of _SETS (-1: none), the
+        # value it sets (numpy arrays with room to grow), and the alternatives of several
+        # tokens that the row can start
+        self._ranks = numpy.full((1024, len(self._SETS)), -1, dtype="int64")
+        self._values = numpy.zeros((1024, len(self._SETS)), dtype="uint64")
+        self._starts: list[list[tuple[int, list[dict[str, Any]]]]] = []
+
+    @classmethod
+    def supports(cls, ruler: Any) -> bool:
+        """Whether `ruler`'s rules set only _SETS, at a token inside their match (else the
+        stock component stays)."""
+        from spacy.attrs import IDS
+
+        settable = {IDS[attr] for attr in cls._SETS}
+        for attrs, index, rule in zip(ruler.attrs, ruler.indices, ruler.patterns, strict=True):
+            if not set(attrs) <= settable:
+                return False
+            if any(not -len(a) <= index < len(a) for a in rule["patterns"]):
+                return False
+        return True
 
     def _anchor_values(self, first: dict[str, Any]) -> list[tuple[str, Any]]:
         for attr in self._ANCHORS:
@@ -1435,49 +1475,139 @@ class _IndexedAttributes:
         return [_EVERY_TOKEN]  # only REGEX or NOT_IN: tried at every token
 
     def __call__(self, doc: Any) -> Any:
-        # each token's four attributes, read once from the Doc's arrays (a spaCy Token is
-        # built on every access, and each attribute string looked up again)
-        name = _names(doc.vocab.strings)
-        rows = [
-            (name(lower), name(tag), name(dep), bool(space))
-            for lower, tag, dep, space in doc.to_array(self._ANCHORS).tolist()
-        ]
-        count = len(rows)
-        matches: list[tuple[int, int, int]] = []
-        for i, row in enumerate(rows):
-            for rank, alternative in self._starting(row):
-                end = i + len(alternative)
-                if end <= count and all(
-                    _satisfies(rows[i + k], spec) for k, spec in enumerate(alternative[1:], 1)
-                ):
-                    matches.append((rank, i, end))
-        matches = sorted(set(matches))
-        self.ruler.set_annotations(doc, [(rank, rank, start, end) for rank, start, end in matches])
+        self._apply([doc])
         return doc
 
-    def _starting(self, row: tuple[str, str, str, bool]) -> list[tuple[int, Any]]:
-        """The alternatives whose first token pattern `row` meets, remembered by row: most
-        tokens are common words, and the check was most of this component's time."""
-        found = self._first.get(row)
-        if found is None:
-            lower, tag, dep, space = row
-            keys = (("LOWER", lower), ("TAG", tag), ("DEP", dep), ("IS_SPACE", space), _EVERY_TOKEN)
-            found = [
-                (rank, alternative)
-                for key in keys
-                for rank, alternative in self.index.get(key, ())
-                if _satisfies(row, alternative[0])
-            ]
-            if len(self._first) >= _ROWS_REMEMBERED:
-                self._first.clear()
-            self._first[row] = found
-        return found
-
     def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            self._apply(batch)
+            yield from batch
+
+    def _apply(self, docs: list[Any]) -> None:
+        import numpy
+
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        if len(self._rows) >= _ROWS_REMEMBERED:  # between batches: a batch's numbers hold
+            self._forget()
+        name = _names(docs[0].vocab.strings)
+        # each token's row, and what the rules had set before (POS, MORPH, LEMMA, TAG, DEP)
+        columns = [*self._ANCHORS, "POS", "MORPH", "LEMMA"]
+        arrays = numpy.concatenate([doc.to_array(columns) for doc in docs])
+        distinct, inverse = _distinct_rows(arrays[:, :4])
+        numbers = numpy.array(
+            [self._number(row, name) for row in map(tuple, distinct.tolist())], dtype="int64"
+        )
+        at = numbers[inverse]
+        ranks, values = self._ranks[at], self._values[at]
+        before = arrays[:, [4, 5, 6, 1, 2]]  # in the order of _SETS
+        values = numpy.where(ranks >= 0, values, before)
+        longer = [bool(self._starts[number]) for number in numbers.tolist()]
+        starting = numpy.array(longer)[inverse]
+        first = 0
         for doc in docs:
-            yield self(doc)
+            end = first + len(doc)
+            for i in numpy.flatnonzero(starting[first:end]).tolist():
+                starts = self._starts[at[first + i]]
+                self._longer(
+                    doc, i, starts, arrays[first:end], ranks[first:end], values[first:end], name
+                )
+            self._write(doc, values[first:end])
+            first = end
+
+    def _number(self, row: tuple[int, int, int, int], name: _Names) -> int:
+        """The number of a row in the tables, its one-token rules worked out the first time."""
+        number = self._rows.get(row)
+        if number is not None:
+            return number
+        import numpy
+
+        number = self._rows[row] = len(self._starts)
+        if number == len(self._ranks):  # full: twice the room
+            self._ranks = numpy.concatenate([self._ranks, numpy.full_like(self._ranks, -1)])
+            self._values = numpy.concatenate([self._values, numpy.zeros_like(self._values)])
+        starts = []
+        for rank, alternative in sorted(self._starting(self._named(row, name))):
+            if len(alternative) > 1:
+                starts.append((rank, alternative))
+                continue
+            for attr_id, value in self.ruler.attrs[rank].items():  # a later rule wins
+                column = self._column[attr_id]
+                self._ranks[number, column], self._values[number, column] = rank, value
+        self._starts.append(starts)
+        return number
+
+    @staticmethod
+    def _named(row: tuple[int, int, int, int], name: _Names) -> tuple[str, str, str, bool]:
+        lower, tag, dep, space = row
+        return name(lower), name(tag), name(dep), bool(space)
+
+    def _starting(self, row: tuple[str, str, str, bool]) -> list[tuple[int, Any]]:
+        """(precedence, alternative) of the alternatives whose first token pattern `row`
+        meets."""
+        lower, tag, dep, space = row
+        keys = (("LOWER", lower), ("TAG", tag), ("DEP", dep), ("IS_SPACE", space), _EVERY_TOKEN)
+        return [
+            (rank, alternative)
+            for key in keys
+            for rank, alternative in self.index.get(key, ())
+            if _satisfies(row, alternative[0])
+        ]
+
+    def _longer(
+        self,
+        doc: Any,
+        i: int,
+        starts: list[tuple[int, list[dict[str, Any]]]],
+        rows: Any,
+        ranks: Any,
+        values: Any,
+        name: _Names,
+    ) -> None:
+        """Apply the rules of several tokens (`starts`: those whose first token token `i`
+        meets) that match from token `i` of `doc` (whose rows, and the precedence and value of
+        what sets each attribute, are given), each where it outranks what is set already."""
+        for rank, alternative in starts:
+            end = i + len(alternative)
+            if end > len(doc) or not all(
+                _satisfies(self._named(tuple(rows[i + k, :4].tolist()), name), spec)
+                for k, spec in enumerate(alternative[1:], 1)
+            ):
+                continue
+            index = self.ruler.indices[rank]
+            target = (end if index < 0 else i) + index
+            for attr_id, value in self.ruler.attrs[rank].items():
+                column = self._column[attr_id]
+                if rank > ranks[target, column]:
+                    ranks[target, column], values[target, column] = rank, value
+
+    def _write(self, doc: Any, values: Any) -> None:
+        """Set the attributes of `doc`'s tokens (an unset morphology, 0, stays 0)."""
+        doc.from_array(self._set_ids, values)
 
 
+def _distinct_rows(rows: Any) -> tuple[Any, Any]:
+    """numpy.unique(rows, axis=0, return_inverse=True) of a (n, 4) array of hashes, by one
+    mixed 64-bit key per row (a sort of numbers, where rows are sorted as bytes at several
+    times the cost); rows that share a key but differ (a collision) fall back to that."""
+    import numpy
+
+    with numpy.errstate(over="ignore"):
+        keys = rows @ numpy.array(_ROW_MIX, dtype="uint64")
+    _, first, inverse = numpy.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    distinct = rows[first]
+    if not (distinct[inverse] == rows).all():
+        distinct, inverse = numpy.unique(rows, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    return distinct, inverse
+
+
+# odd 64-bit multipliers of a row's four columns (wrapping), for `_distinct_rows`
+_ROW_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
 _EVERY_TOKEN = ("", None)  # the index key of patterns no exact attribute anchors
 # Entries the attribute ruler's and the lemmatizer's memories keep before starting afresh. With
 # 100,000 each, the summed memory of an ingest grew 1.13 times from 10,000 to 100,000 generated
