@@ -14,6 +14,7 @@ import pytest
 from westphalia.dictionaries import (
     DatedCode,
     Discard,
+    DiscardMatcher,
     Element,
     VerbDictionary,
     discarded,
@@ -335,6 +336,9 @@ def test_discards_read_story_and_whole_word_flags(tmp_path: Path) -> None:
         ("Team Quux left.", None),
         ("Minizorbball is not a stem match.", None),
         ("No sport here.", None),
+        ("(zorbball) and _zorbball", "zorbball"),
+        ("2zorbball, azorbball", None),
+        ("zorbball", "zorbball"),
     ],
 )
 def test_discarded_finds_the_first_matching_phrase(text: str, found: str | None) -> None:
@@ -345,6 +349,23 @@ def test_discarded_finds_the_first_matching_phrase(text: str, found: str | None)
     ]
     match = discarded(text, discards)
     assert (match.phrase if match else None) == found
+    match = DiscardMatcher(discards)(text)  # all phrases in one regular expression
+    assert (match.phrase if match else None) == found
+
+
+def test_the_discard_matcher_takes_the_longest_phrase_at_the_first_place() -> None:
+    discards = [
+        Discard("zorb", story=False, whole_word=False),
+        Discard("zorbball final", story=False, whole_word=True),
+        Discard("zebra cup", story=False, whole_word=False),
+        Discard("glomp", story=True, whole_word=True),
+    ]
+    match = DiscardMatcher(discards)
+    assert match("The zorbball final.").phrase == "zorbball final"
+    assert match("The zorbball finalists.").phrase == "zorb"  # not a whole word: the shorter
+    assert match("A zebra cup, then zorbs.").phrase == "zebra cup"
+    assert match("Zorbs and a glomp.").phrase == "glomp"  # a story discard comes first
+    assert match("Glomps and zebras.") is None
 
 
 # ------------------------------------------------------------------------- directory, cache

@@ -136,6 +136,31 @@ def test_ingest_caps_duckdbs_memory_so_the_process_does_not_grow_with_the_store(
     assert limit == "244.1 MiB"  # 256 MB as DuckDB shows it
 
 
+def test_ingest_runs_duckdb_on_store_threads_and_restores_its_default(
+    tmp_path: Path, settings, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import westphalia.pipeline as pipeline_module
+
+    def threads() -> int:
+        return int(store.query("SELECT current_setting('threads') AS v")[0]["v"])
+
+    default = threads()
+    seen: list[int] = []
+    load_index = pipeline_module.load_index
+
+    def watched(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - called inside the run
+        seen.append(threads())
+        return load_index(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "load_index", watched)
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    run([tmp_path / "a.txt"], settings=settings, store=store)
+    assert seen == [1] and threads() == default
+    two = replace(settings, store=replace(settings.store, threads=2))
+    run([tmp_path / "a.txt"], settings=two, store=store)
+    assert seen == [1, 2] and threads() == default
+
+
 @pytest.mark.parametrize("value", ["lots", "256", "1 parsec"])
 def test_a_memory_limit_that_is_not_a_size_is_refused(value: str) -> None:
     from westphalia.config import load_settings

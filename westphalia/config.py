@@ -153,6 +153,10 @@ class StoreSettings:
     # store: 1.3 GB after 100,000 articles, against 0.4 GB with 256MB (benchmarks/
     # memory_streaming.py); larger work spills to disk.
     memory_limit: str = "256MB"
+    # DuckDB's threads during a local ingest (0: DuckDB's default, one per core). Its writes
+    # are small batches, and the parse workers have the other cores: alternating runs of
+    # 1,000 wire stories on 2 cores took 3-5% less CPU with one (README, Benchmarks).
+    threads: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +200,7 @@ _CHECKS: dict[str, typing.Callable[[Any], str | None]] = {
     "dedupe.num_perm": lambda v: None if 16 <= v <= 1024 else "must be in [16, 1024]",
     "dedupe.shingle_size": lambda v: None if 1 <= v <= 10 else "must be in [1, 10]",
     "store.batch_size": lambda v: None if v > 0 else "must be > 0",
+    "store.threads": lambda v: None if 0 <= v <= 1024 else "must be in [0, 1024]",
     "cluster.chunk_size": lambda v: None if v > 0 else "must be > 0",
     "cluster.workers": lambda v: None if 0 <= v <= 4096 else "must be in [0, 4096]",
     "store.memory_limit": lambda v: (

@@ -94,7 +94,10 @@ def run(
     command: str = "ingest",
 ) -> RunSummary:
     """Ingest `paths` into `store` through every stage; return what happened."""
-    with recorded_run(store, settings, command) as summary:
+    with (
+        recorded_run(store, settings, command) as summary,
+        store.threads(settings.store.threads),
+    ):
         index = load_index(store, settings.dedupe)
         sources = list(ingest_stage.discover(paths, settings=settings.ingest))
         total = _total_bytes(sources)

@@ -62,10 +62,18 @@ class DiscardMatcher:
 
 
 def _discard_regex(discards: Sequence[Discard]) -> re.Pattern[str] | None:
+    r"""The phrases, longest first, each where no letter or digit comes before it (nor, for a
+    whole word, after it), grouped by their first character: `(?:a(?:rest|rest)|b(?:...))`.
+    Only phrases of one first character can match at a place, so the order within each group
+    is the order of the whole, and `re` tries a phrase only where its first character is
+    (one alternative per phrase at every word: five times slower on wire text)."""
     if not discards:
         return None
-    longest_first = sorted(discards, key=lambda d: -len(d.phrase))
-    parts = [re.escape(d.phrase) + (r"(?![^\W_])" if d.whole_word else "") for d in longest_first]
+    groups: dict[str, list[str]] = {}
+    for d in sorted(discards, key=lambda d: -len(d.phrase)):
+        rest = re.escape(d.phrase[1:]) + (r"(?![^\W_])" if d.whole_word else "")
+        groups.setdefault(d.phrase[0], []).append(rest)
+    parts = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in groups.items()]
     return re.compile(r"(?<![^\W_])(" + "|".join(parts) + ")")
 
 

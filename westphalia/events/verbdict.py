@@ -186,8 +186,8 @@ class VerbIndex:
         for compiled in patterns:
             if best is not None and _size(compiled) < _size(best[1]):
                 break  # patterns come most specific first: the rest have fewer elements
-            if not all(n & after_words for n in compiled.needs_after) or not all(
-                n & before_words for n in compiled.needs_before
+            if any(n.isdisjoint(after_words) for n in compiled.needs_after) or any(
+                n.isdisjoint(before_words) for n in compiled.needs_before
             ):
                 continue
             hit = _match_pattern(compiled, region, before, children)

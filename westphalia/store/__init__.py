@@ -142,6 +142,18 @@ class Store:
         if size:
             self.con.execute(f"SET memory_limit = '{size}'")
 
+    @contextmanager
+    def threads(self, count: int) -> Iterator[None]:
+        """DuckDB runs on `count` threads inside the block (0: its default, one per core), and
+        on its default again after it."""
+        if count:
+            self.con.execute(f"SET threads = {int(count)}")
+        try:
+            yield
+        finally:
+            if count:
+                self.con.execute("RESET threads")
+
     def meta(self) -> dict[str, str]:
         """The store's key-value settings (the dedupe parameters its signatures were made with)."""
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
