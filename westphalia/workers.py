@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -346,10 +347,16 @@ def _serve(
 ) -> None:
     """A worker's main: die with the parent (None: the fork server this worker was forked
     from), run the preload, receive its setup (a function and its arguments) and run it, then
-    answer tasks until told to stop."""
+    answer tasks until told to stop.
+
+    What the preload and the setup load (a model, matchers) lives as long as the worker: the
+    cyclic garbage collector is off while they load and then leaves it out of its full passes
+    (`gc.freeze`), which otherwise walked it again and again (a parse worker's start-up made
+    three full passes, 0.08 s, and each later one walks the model's objects)."""
     if parent_pid is None:
         _release_fork_server()
     _die_with_parent(os.getppid() if parent_pid is None else parent_pid)
+    gc.disable()
     if preload is not None:
         # only a head start: the setup does the same work again where this failed, and fails
         # (the pool reports it) where it has to
@@ -363,6 +370,8 @@ def _serve(
         return
     init, args = setup
     handle = init(*args)
+    gc.freeze()
+    gc.enable()
     outbox = _Outbox(conn)
     outbox.put(("ready",))
     while True:

@@ -123,6 +123,11 @@ class _GeoNames:
         return names.get(_key(name))
 
 
+def load() -> None:
+    """Load the GeoNames tables now (they load on first use: about 0.3 s)."""
+    _data()
+
+
 @cache
 def _data() -> _GeoNames:
     return _GeoNames()
