@@ -4,8 +4,8 @@ Usage:
     .venv/bin/python benchmarks/ray_throughput.py ../shared/corpora/reuters21578.jsonl --limit 2000
 
 In this one command, on the first `--limit` records of the corpus, each case in turn:
-  local          `westphalia ingest` as it runs on one machine (parse.processes=0: one parse
-                 worker per core), the baseline;
+  local          `westphalia ingest` as it runs on one machine (parse.processes=0: one process
+                 per core, the coding process and parse workers), the baseline;
   ray, N node(s) `westphalia ingest --ray ADDRESS` on a local cluster (ray.cluster_utils.Cluster)
                  of N nodes with --cpus CPUs each, started before the clock starts (a cluster is
                  a standing resource); its start-up time is reported apart.

@@ -181,6 +181,36 @@ def test_worker_processes_give_the_parses_of_this_process(
         assert parents == {os.getpid()}
 
 
+@pytest.mark.slow  # a worker loads the model
+def test_a_worker_leaves_nothing_frozen_at_exit(tmp_path: Path) -> None:
+    """A parse worker freezes what it loaded out of the garbage collector's full passes, and
+    unfreezes it before it exits: under a main script that imports DuckDB (the workers import
+    it too), objects still frozen at exit made DuckDB's bindings report leaks on stderr."""
+    script = tmp_path / "main.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import duckdb
+            from westphalia.config import ParseSettings
+            from westphalia.parse import Parser
+
+            if __name__ == "__main__":
+                texts = [(f"a{{i}}", "Ministers met in Gondor on Monday. Item {{i}}.")
+                         for i in range({MIN_PARALLEL_TEXTS})]
+                with Parser(ParseSettings(processes=2), ()) as parser:
+                    assert parser._pool is None
+                    print(sum(1 for _ in parser.parse(texts)), parser._pool is not None)
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(MIN_PARALLEL_TEXTS), "True"]
+    assert "leaked" not in done.stderr, done.stderr
+
+
 @pytest.mark.slow  # two workers load the model
 def test_workers_started_before_their_phrases_match_them_once_given(parser: Parser) -> None:
     """What the pipeline does: the workers start (and load the model) while the gazetteer

@@ -372,6 +372,16 @@ def _serve(
     handle = init(*args)
     gc.freeze()
     gc.enable()
+    try:
+        _answer(conn, handle)
+    finally:
+        # collectable again at exit: extension modules (DuckDB's bindings, where the parent's
+        # main script imports them) report objects still alive then as leaks
+        gc.unfreeze()
+
+
+def _answer(conn: Connection, handle: Callable[..., Any]) -> None:
+    """Answer tasks until told to stop (or the pool is gone)."""
     outbox = _Outbox(conn)
     outbox.put(("ready",))
     while True:
