@@ -224,8 +224,9 @@ class _Runner:
         self.index.close()  # uncommitted additions (a failed batch) are dropped
         if self._annotator is not None:
             self._annotator.parser.close()
-        _unsettle(self._settled)
-        self._settled = False
+        if self._settled:  # the knowledge is collectable again
+            gc.unfreeze()
+            self._settled = False
 
     def _annotating(self, parser: Parser | None = None) -> Annotator:
         """The annotator, made (and the knowledge it loads settled) on first use."""
@@ -417,7 +418,7 @@ def _settle() -> bool:
     long as the run, and each full pass walked them all: 0.8-1.1 s of the coding process's
     4.5 s of CPU on 1,000 wire stories, in 9-10 passes, most while they loaded (the caller
     pauses the collector then). Returns whether it froze: the run unfreezes them when it ends
-    (`_unsettle`), so that they, and any garbage frozen with them, are collected again (at
+    (`_Runner.close`), so that they, and any garbage frozen with them, are collected again (at
     exit too: DuckDB's bindings report objects still alive then as leaks)."""
     from .events import geocode
 
@@ -438,11 +439,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _unsettle(settled: bool) -> None:
-    if settled:
-        gc.unfreeze()
 
 
 class Annotator:
