@@ -51,7 +51,7 @@ def make_bad_input_dir(root: Path) -> Path:
 class NoAnnotator:
     """Stands in for pipeline.Annotator: no spaCy, no coding (tests of ingest and store)."""
 
-    def __init__(self, settings: object) -> None:
+    def __init__(self, settings: object, *, parser: object = None) -> None:
         self.parser = self
         self.sentences = self.skipped = 0
 
