@@ -1515,7 +1515,7 @@ class _IndexedAttributes:
                 self._longer(
                     doc, i, starts, arrays[first:end], ranks[first:end], values[first:end], name
                 )
-            self._write(doc, values[first:end])
+            doc.from_array(self._set_ids, values[first:end])  # an unset MORPH (0) stays 0
             first = end
 
     def _number(self, row: tuple[int, int, int, int], name: _Names) -> int:
@@ -1583,10 +1583,6 @@ class _IndexedAttributes:
                 column = self._column[attr_id]
                 if rank > ranks[target, column]:
                     ranks[target, column], values[target, column] = rank, value
-
-    def _write(self, doc: Any, values: Any) -> None:
-        """Set the attributes of `doc`'s tokens (an unset morphology, 0, stays 0)."""
-        doc.from_array(self._set_ids, values)
 
 
 def _distinct_rows(rows: Any) -> tuple[Any, Any]:
